@@ -45,4 +45,27 @@ class EncodingFuzzTest {
             // typed rejection
         }
     }
+
+    @FuzzTest(maxDuration = "30s")
+    void multiaddrBinary(byte[] data) {
+        try {
+            Multiaddr m = Multiaddr.fromBytes(data);
+            assertThat(m.toBytes()).isEqualTo(data);
+            assertThat(Multiaddr.parse(m.toString())).isEqualTo(m);
+        } catch (DecodingException expected) {
+            // typed rejection
+        }
+    }
+
+    @FuzzTest(maxDuration = "30s")
+    void multiaddrText(FuzzedDataProvider in) {
+        String text = in.consumeRemainingAsString();
+        try {
+            Multiaddr m = Multiaddr.parse(text);
+            assertThat(Multiaddr.fromBytes(m.toBytes())).isEqualTo(m);
+            assertThat(Multiaddr.parse(m.toString())).isEqualTo(m);
+        } catch (DecodingException expected) {
+            // typed rejection
+        }
+    }
 }
