@@ -72,6 +72,11 @@ public final class HandshakeState {
         return !isComplete() && ((messageIndex % 2 == 0) == initiator);
     }
 
+    /** Index of the next message, 0 to 3. */
+    int messageIndex() {
+        return messageIndex;
+    }
+
     /** Whether all three messages have been processed. */
     public boolean isComplete() {
         return messageIndex >= XX.length;
