@@ -1,0 +1,200 @@
+package io.gridoverlay.transport.noise;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandler;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.net.SocketAddress;
+import java.util.List;
+
+/**
+ * Encrypts outbound and decrypts inbound bytes with the transport ciphers of a completed Noise
+ * handshake, in libp2p's framing:
+ *
+ * <pre>
+ * +-------------------+------------------------------------------+
+ * | length (u16, BE)  | ChaCha20-Poly1305 ciphertext || 16 B tag  |
+ * +-------------------+------------------------------------------+
+ *   length = plaintext length + 16, at most 65535
+ * </pre>
+ *
+ * <p>Outbound {@link ByteBuf}s of any size are split into frames of at most {@link #MAX_PLAINTEXT}
+ * plaintext bytes and encrypted into one pre-sized heap buffer per write; inbound frames are decrypted
+ * into one buffer each and passed on. Any split of the input across reads decodes the same. A frame
+ * failing authentication, shorter than the tag, or an exhausted nonce fires a {@link NoiseException}
+ * and closes the channel. The cipher objects are created once per connection and reused. Not
+ * thread-safe: all methods run on the channel's event loop.
+ */
+public final class NoiseFrameCodec extends ByteToMessageDecoder implements ChannelOutboundHandler {
+    /** Largest frame body (ciphertext plus tag). */
+    public static final int MAX_FRAME_LENGTH = 65535;
+    /** Largest plaintext per frame: 65535 - 16. */
+    public static final int MAX_PLAINTEXT = MAX_FRAME_LENGTH - CipherState.TAG_LENGTH;
+    private static final int HEADER = 2;
+
+    private final CipherState encryptor;
+    private final CipherState decryptor;
+    private byte[] scratch;
+    private boolean failed;
+
+    /** A codec using the ciphers of {@code session}. */
+    public NoiseFrameCodec(NoiseSession session) {
+        this.encryptor = session.encryptor();
+        this.decryptor = session.decryptor();
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        while (in.readableBytes() >= HEADER) {
+            int start = in.readerIndex();
+            int len = in.getUnsignedShort(start);
+            if (len < CipherState.TAG_LENGTH) {
+                fail(ctx, in, new NoiseException("Noise frame of " + len + " bytes is shorter than the 16-byte tag"));
+                return;
+            }
+            if (in.readableBytes() < HEADER + len) {
+                return;
+            }
+            ByteBuf plain = ctx.alloc().heapBuffer(len - CipherState.TAG_LENGTH);
+            try {
+                byte[] src;
+                int srcOff;
+                if (in.hasArray()) {
+                    src = in.array();
+                    srcOff = in.arrayOffset() + start + HEADER;
+                } else {
+                    src = scratch();
+                    srcOff = 0;
+                    in.getBytes(start + HEADER, src, 0, len);
+                }
+                int n = decryptor.decrypt(src, srcOff, len, plain.array(), plain.arrayOffset() + plain.writerIndex());
+                plain.writerIndex(plain.writerIndex() + n);
+                in.readerIndex(start + HEADER + len);
+                if (n > 0) {
+                    out.add(plain);
+                    plain = null;
+                }
+            } catch (NoiseException e) {
+                fail(ctx, in, e);
+                return;
+            } finally {
+                if (plain != null) {
+                    plain.release();
+                }
+            }
+        }
+    }
+
+    private byte[] scratch() {
+        if (scratch == null) {
+            scratch = new byte[MAX_FRAME_LENGTH];
+        }
+        return scratch;
+    }
+
+    private void fail(ChannelHandlerContext ctx, ByteBuf in, NoiseException e) {
+        failed = true;
+        in.skipBytes(in.readableBytes());
+        ctx.fireExceptionCaught(e);
+        ctx.close();
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (!(msg instanceof ByteBuf)) {
+            ctx.write(msg, promise);
+            return;
+        }
+        ByteBuf buf = (ByteBuf) msg;
+        ByteBuf encrypted = null;
+        try {
+            if (failed) {
+                throw new NoiseException("Noise channel failed earlier; not writing");
+            }
+            int total = buf.readableBytes();
+            if (total == 0) {
+                ctx.write(buf.retain(), promise);
+                return;
+            }
+            int frames = (total + MAX_PLAINTEXT - 1) / MAX_PLAINTEXT;
+            encrypted = ctx.alloc().heapBuffer(total + frames * (HEADER + CipherState.TAG_LENGTH));
+            byte[] src;
+            int srcOff;
+            if (buf.hasArray()) {
+                src = buf.array();
+                srcOff = buf.arrayOffset() + buf.readerIndex();
+            } else {
+                src = total <= MAX_FRAME_LENGTH ? scratch() : new byte[total];
+                srcOff = 0;
+                buf.getBytes(buf.readerIndex(), src, 0, total);
+            }
+            byte[] dst = encrypted.array();
+            int dstOff = encrypted.arrayOffset();
+            int w = 0;
+            for (int done = 0; done < total; ) {
+                int chunk = Math.min(MAX_PLAINTEXT, total - done);
+                int frameLen = chunk + CipherState.TAG_LENGTH;
+                dst[dstOff + w] = (byte) (frameLen >>> 8);
+                dst[dstOff + w + 1] = (byte) frameLen;
+                w += HEADER;
+                w += encryptor.encrypt(src, srcOff + done, chunk, dst, dstOff + w);
+                done += chunk;
+            }
+            encrypted.writerIndex(w);
+            ctx.write(encrypted, promise);
+            encrypted = null;
+        } catch (NoiseException e) {
+            failed = true;
+            promise.tryFailure(e);
+            ctx.fireExceptionCaught(e);
+            ctx.close();
+        } finally {
+            buf.release();
+            if (encrypted != null) {
+                encrypted.release();
+            }
+        }
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void bind(ChannelHandlerContext ctx, SocketAddress localAddress, ChannelPromise promise) {
+        ctx.bind(localAddress, promise);
+    }
+
+    @Override
+    public void connect(ChannelHandlerContext ctx, SocketAddress remoteAddress, SocketAddress localAddress,
+            ChannelPromise promise) {
+        ctx.connect(remoteAddress, localAddress, promise);
+    }
+
+    @Override
+    public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) {
+        ctx.disconnect(promise);
+    }
+
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        ctx.close(promise);
+    }
+
+    @Override
+    public void deregister(ChannelHandlerContext ctx, ChannelPromise promise) {
+        ctx.deregister(promise);
+    }
+
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        ctx.read();
+    }
+
+}
