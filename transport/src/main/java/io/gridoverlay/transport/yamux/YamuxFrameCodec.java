@@ -163,7 +163,7 @@ public final class YamuxFrameCodec extends CombinedChannelDuplexHandler<YamuxFra
                 return;
             }
             try {
-                YamuxFrame frame = decode(in, maxFrameBodySize);
+                YamuxFrame frame = YamuxFrameCodec.decode(in, maxFrameBodySize);
                 if (frame != null) {
                     out.add(frame);
                 }
