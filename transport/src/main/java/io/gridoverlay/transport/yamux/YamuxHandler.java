@@ -314,8 +314,9 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
         }
         if ((flags & YamuxFrame.FLAG_FIN) != 0 && stream.readState == YamuxStream.ReadState.OPEN) {
             stream.readState = YamuxStream.ReadState.CLOSED;
-            invokeHandler(stream, () -> stream.handler.onRemoteClose(stream));
-            maybeRemove(stream);
+            YamuxStream closing = stream;
+            invokeHandler(closing, () -> closing.handler.onRemoteClose(closing));
+            maybeRemove(closing);
         }
         if ((flags & YamuxFrame.FLAG_RST) != 0) {
             resetLocked(stream, "stream reset by peer", false, true);
