@@ -1,0 +1,172 @@
+package io.gridoverlay.transport.yamux;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Limits and tuning of a Yamux session; immutable, build with {@link #builder()}.
+ *
+ * @param initialStreamWindow receive window granted to the peer on each new stream, in bytes; at least
+ *     the protocol's 256 KiB (a larger value is granted with the SYN/ACK frame)
+ * @param maxStreamWindow largest receive window auto-tuning may grow a stream's window to
+ * @param maxSessionReceiveWindow bound on the sum of all streams' receive windows above the initial
+ *     window; auto-tuning stops growing windows when it is reached
+ * @param maxStreams most streams open at once on the session (both directions); an excess inbound SYN
+ *     is answered with RST, an excess local open fails with {@link YamuxStreamLimitException}
+ * @param maxFrameBodySize largest Data frame body accepted from the peer (checked on the header, before
+ *     any buffering); larger frames are a protocol error
+ * @param maxSendFrameSize largest Data frame body this side sends
+ * @param maxStreamWriteQueue bytes a stream may have queued but not yet sent before {@code write} fails
+ *     and {@link YamuxStream#isWritable()} turns false
+ * @param ackBacklog most outbound streams opened but not yet acknowledged by the peer
+ * @param keepAliveInterval interval between keep-alive pings; {@link Duration#ZERO} disables them
+ * @param keepAliveTimeout how long a ping may stay unanswered before the session is closed
+ */
+public record YamuxConfig(int initialStreamWindow, int maxStreamWindow, long maxSessionReceiveWindow,
+        int maxStreams, int maxFrameBodySize, int maxSendFrameSize, int maxStreamWriteQueue, int ackBacklog,
+        Duration keepAliveInterval, Duration keepAliveTimeout) {
+
+    /** The window every stream starts with, fixed by the protocol: 256 KiB. */
+    public static final int DEFAULT_WINDOW = 256 * 1024;
+
+    /** Validates the values; see {@link Builder} for the defaults. */
+    public YamuxConfig {
+        Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
+        Objects.requireNonNull(keepAliveTimeout, "keepAliveTimeout");
+        if (initialStreamWindow < DEFAULT_WINDOW) {
+            throw new IllegalArgumentException("initialStreamWindow must be >= 262144 (the yamux default), got "
+                    + initialStreamWindow);
+        }
+        if (maxStreamWindow < initialStreamWindow) {
+            throw new IllegalArgumentException("maxStreamWindow " + maxStreamWindow
+                    + " < initialStreamWindow " + initialStreamWindow);
+        }
+        if (maxSessionReceiveWindow < 0) {
+            throw new IllegalArgumentException("maxSessionReceiveWindow < 0: " + maxSessionReceiveWindow);
+        }
+        positive("maxStreams", maxStreams);
+        positive("maxFrameBodySize", maxFrameBodySize);
+        positive("maxSendFrameSize", maxSendFrameSize);
+        positive("maxStreamWriteQueue", maxStreamWriteQueue);
+        positive("ackBacklog", ackBacklog);
+        if (keepAliveInterval.isNegative() || keepAliveTimeout.isNegative() || keepAliveTimeout.isZero()) {
+            throw new IllegalArgumentException("keep-alive interval must be >= 0 and timeout > 0, got "
+                    + keepAliveInterval + " / " + keepAliveTimeout);
+        }
+    }
+
+    private static void positive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be > 0, got " + value);
+        }
+    }
+
+    /** The default configuration. */
+    public static YamuxConfig defaults() {
+        return builder().build();
+    }
+
+    /** A builder holding the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        return new Builder()
+                .initialStreamWindow(initialStreamWindow)
+                .maxStreamWindow(maxStreamWindow)
+                .maxSessionReceiveWindow(maxSessionReceiveWindow)
+                .maxStreams(maxStreams)
+                .maxFrameBodySize(maxFrameBodySize)
+                .maxSendFrameSize(maxSendFrameSize)
+                .maxStreamWriteQueue(maxStreamWriteQueue)
+                .ackBacklog(ackBacklog)
+                .keepAliveInterval(keepAliveInterval)
+                .keepAliveTimeout(keepAliveTimeout);
+    }
+
+    /** Mutable builder of {@link YamuxConfig}; not thread-safe. */
+    public static final class Builder {
+        private int initialStreamWindow = DEFAULT_WINDOW;
+        private int maxStreamWindow = 16 * 1024 * 1024;
+        private long maxSessionReceiveWindow = 256L * 1024 * 1024;
+        private int maxStreams = 512;
+        private int maxFrameBodySize = 1024 * 1024;
+        private int maxSendFrameSize = 64 * 1024 - YamuxFrame.HEADER_LENGTH;
+        private int maxStreamWriteQueue = 256 * 1024;
+        private int ackBacklog = 256;
+        private Duration keepAliveInterval = Duration.ofSeconds(30);
+        private Duration keepAliveTimeout = Duration.ofSeconds(30);
+
+        private Builder() {
+        }
+
+        /** Default 256 KiB. */
+        public Builder initialStreamWindow(int bytes) {
+            this.initialStreamWindow = bytes;
+            return this;
+        }
+
+        /** Default 16 MiB. */
+        public Builder maxStreamWindow(int bytes) {
+            this.maxStreamWindow = bytes;
+            return this;
+        }
+
+        /** Default 256 MiB. */
+        public Builder maxSessionReceiveWindow(long bytes) {
+            this.maxSessionReceiveWindow = bytes;
+            return this;
+        }
+
+        /** Default 512. */
+        public Builder maxStreams(int count) {
+            this.maxStreams = count;
+            return this;
+        }
+
+        /** Default 1 MiB. */
+        public Builder maxFrameBodySize(int bytes) {
+            this.maxFrameBodySize = bytes;
+            return this;
+        }
+
+        /** Default 64 KiB minus the 12-byte header, as go-yamux. */
+        public Builder maxSendFrameSize(int bytes) {
+            this.maxSendFrameSize = bytes;
+            return this;
+        }
+
+        /** Default 256 KiB. */
+        public Builder maxStreamWriteQueue(int bytes) {
+            this.maxStreamWriteQueue = bytes;
+            return this;
+        }
+
+        /** Default 256, as go-yamux. */
+        public Builder ackBacklog(int streams) {
+            this.ackBacklog = streams;
+            return this;
+        }
+
+        /** Default 30 s; {@link Duration#ZERO} disables keep-alive pings. */
+        public Builder keepAliveInterval(Duration interval) {
+            this.keepAliveInterval = interval;
+            return this;
+        }
+
+        /** Default 30 s. */
+        public Builder keepAliveTimeout(Duration timeout) {
+            this.keepAliveTimeout = timeout;
+            return this;
+        }
+
+        /** The configuration; throws {@link IllegalArgumentException} naming an invalid value. */
+        public YamuxConfig build() {
+            return new YamuxConfig(initialStreamWindow, maxStreamWindow, maxSessionReceiveWindow, maxStreams,
+                    maxFrameBodySize, maxSendFrameSize, maxStreamWriteQueue, ackBacklog, keepAliveInterval,
+                    keepAliveTimeout);
+        }
+    }
+}

@@ -1,0 +1,826 @@
+package io.gridoverlay.transport.yamux;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.LongObjectHashMap;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Yamux session state machine as a Netty handler: sits after a {@link YamuxFrameCodec} on the
+ * connection's pipeline, consumes {@link YamuxFrame}s and writes frames back.
+ *
+ * <pre>
+ * socket ⇄ [Noise] ⇄ YamuxFrameCodec ⇄ YamuxHandler ⇄ YamuxStream / YamuxStreamHandler (per stream)
+ * </pre>
+ *
+ * <p>It implements stream open (SYN, client odd ids, server even ids), acknowledgement (ACK), data,
+ * per-stream flow control ({@link YamuxFlowController}), half-close (FIN), reset (RST), go-away (sent
+ * on close; on receipt no new streams, and an error code ends the session), keep-alive pings with RTT
+ * measurement, and the limits of {@link YamuxConfig}. A protocol violation by the peer (see
+ * {@link YamuxProtocolException}) sends a go-away with the error code and closes the connection.
+ * Closing the channel sends a normal go-away first.
+ *
+ * <p>Thread-safety: all state is confined to the channel's event loop; the public methods of
+ * {@link YamuxSession} and {@link YamuxStream} hop onto it. Per-frame work is O(1) (hash lookup of the
+ * stream); sending is round-robin over streams with queued data and window.
+ */
+public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(YamuxHandler.class);
+    private static final int MAX_OUTSTANDING_PINGS = 64;
+
+    private final YamuxConfig config;
+    private final boolean client;
+    private final YamuxStreamAcceptor acceptor;
+    private final YamuxFlowController flow;
+    private final IntObjectHashMap<YamuxStream> streams = new IntObjectHashMap<>();
+    private final ArrayDeque<YamuxStream> ready = new ArrayDeque<>();
+    private final LongObjectHashMap<PendingPing> pings = new LongObjectHashMap<>();
+    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+
+    private ChannelHandlerContext ctx;
+    private long nextStreamId;
+    private int unacknowledged;
+    private long nextPingOpaque;
+    private long keepAlivePingOpaque = -1;
+    private ScheduledFuture<?> keepAliveTask;
+    private boolean started;
+    private boolean goAwaySent;
+    private boolean goAwayReceived;
+    private YamuxErrorCode endCode = YamuxErrorCode.NORMAL;
+    private boolean terminated;
+    private boolean flushNeeded;
+    private boolean drainScheduled;
+    private volatile long rttNanos;
+    private volatile int streamCount;
+
+    private record PendingPing(long sentNanos, CompletableFuture<Duration> future) {
+    }
+
+    /**
+     * A session handler.
+     *
+     * @param config limits and tuning
+     * @param client {@code true} on the dialing side (odd stream ids), {@code false} on the listener
+     * @param acceptor decides about inbound streams
+     */
+    public YamuxHandler(YamuxConfig config, boolean client, YamuxStreamAcceptor acceptor) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.client = client;
+        this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
+        this.flow = new YamuxFlowController(config);
+        this.nextStreamId = client ? 1 : 2;
+    }
+
+    // ---------------------------------------------------------------- YamuxSession (any thread)
+
+    @Override
+    public CompletableFuture<YamuxStream> openStream(YamuxStreamHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        CompletableFuture<YamuxStream> future = new CompletableFuture<>();
+        runOnLoop(() -> openStreamLocked(handler, future),
+                () -> future.completeExceptionally(closedException()));
+        return future;
+    }
+
+    @Override
+    public CompletableFuture<Duration> ping() {
+        CompletableFuture<Duration> future = new CompletableFuture<>();
+        runOnLoop(() -> {
+            if (terminated) {
+                future.completeExceptionally(closedException());
+            } else if (pings.size() >= MAX_OUTSTANDING_PINGS) {
+                future.completeExceptionally(new YamuxStreamLimitException(
+                        MAX_OUTSTANDING_PINGS + " pings are already outstanding"));
+            } else {
+                sendPingLocked(future);
+                flushIfNeeded();
+            }
+        }, () -> future.completeExceptionally(closedException()));
+        return future;
+    }
+
+    @Override
+    public Duration rtt() {
+        return Duration.ofNanos(rttNanos);
+    }
+
+    @Override
+    public int streamCount() {
+        return streamCount;
+    }
+
+    @Override
+    public boolean isClient() {
+        return client;
+    }
+
+    @Override
+    public CompletableFuture<Void> goAway() {
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        runOnLoop(() -> {
+            if (terminated) {
+                future.completeExceptionally(closedException());
+                return;
+            }
+            if (goAwaySent) {
+                future.complete(null);
+                return;
+            }
+            goAwaySent = true;
+            ctx.writeAndFlush(new YamuxFrame.GoAway(YamuxErrorCode.NORMAL)).addListener(f -> complete(future, f));
+        }, () -> future.completeExceptionally(closedException()));
+        return future;
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        ChannelHandlerContext c = ctx;
+        if (c == null) {
+            return CompletableFuture.failedFuture(closedException());
+        }
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        c.channel().close().addListener(f -> complete(future, f));
+        return future;
+    }
+
+    @Override
+    public CompletableFuture<Void> closeFuture() {
+        return closeFuture;
+    }
+
+    // ---------------------------------------------------------------- Netty events
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            start();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        start();
+        super.channelActive(ctx);
+    }
+
+    private void start() {
+        if (started) {
+            return;
+        }
+        started = true;
+        // An initial ping gives auto-tuning its RTT early (as rust-yamux does).
+        sendPingLocked(null);
+        flushIfNeeded();
+        long interval = config.keepAliveInterval().toNanos();
+        if (interval > 0) {
+            keepAliveTask = ctx.executor().scheduleAtFixedRate(this::keepAliveTick, interval, interval,
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof YamuxFrame frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (terminated) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        try {
+            onFrame(frame);
+        } catch (YamuxProtocolException e) {
+            protocolError(e);
+        } finally {
+            ReferenceCountUtil.release(frame);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        drain();
+        flushIfNeeded();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            drain();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        terminate(null);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        terminate(null);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable unwrapped = cause instanceof DecoderException && cause.getCause() != null
+                ? cause.getCause() : cause;
+        if (unwrapped instanceof YamuxProtocolException e) {
+            protocolError(e);
+        } else {
+            ctx.fireExceptionCaught(cause);
+        }
+    }
+
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        if (!goAwaySent && !terminated && ctx.channel().isActive()) {
+            goAwaySent = true;
+            ctx.write(new YamuxFrame.GoAway(YamuxErrorCode.NORMAL), ctx.voidPromise());
+            ctx.flush();
+        }
+        ctx.close(promise);
+    }
+
+    // ---------------------------------------------------------------- inbound frames
+
+    private void onFrame(YamuxFrame frame) {
+        if (frame instanceof YamuxFrame.Data data) {
+            onStreamFrame(data.streamId(), data.flags(), 0, data.body());
+        } else if (frame instanceof YamuxFrame.WindowUpdate update) {
+            onStreamFrame(update.streamId(), update.flags(), update.delta(), null);
+        } else if (frame instanceof YamuxFrame.Ping ping) {
+            onPing(ping);
+        } else if (frame instanceof YamuxFrame.GoAway goAway) {
+            onGoAway(goAway);
+        }
+    }
+
+    private void onStreamFrame(int id, int flags, long delta, ByteBuf body) {
+        YamuxStream stream = streams.get(id);
+        if ((flags & YamuxFrame.FLAG_SYN) != 0) {
+            if (stream != null) {
+                throw new YamuxProtocolException("SYN for stream " + Integer.toUnsignedString(id)
+                        + " which is already open");
+            }
+            if (isLocalId(id)) {
+                throw new YamuxProtocolException("SYN for stream " + Integer.toUnsignedString(id) + " which has "
+                        + (client ? "the client's odd" : "the server's even") + " parity");
+            }
+            stream = acceptInbound(id);
+            if (stream == null) {
+                return;
+            }
+        }
+        if (stream == null) {
+            // A frame for a stream that was closed or reset meanwhile: nothing to do.
+            return;
+        }
+        if ((flags & YamuxFrame.FLAG_ACK) != 0 && stream.isOutbound() && !stream.acknowledged) {
+            stream.acknowledged = true;
+            unacknowledged--;
+        }
+        if (body != null) {
+            onData(stream, body);
+        } else if (delta > 0) {
+            long window = stream.sendWindow + delta;
+            if (window > YamuxFrame.MAX_U32) {
+                throw new YamuxProtocolException("window update of " + delta + " on stream "
+                        + Integer.toUnsignedString(id) + " grows the send window beyond 2^32-1");
+            }
+            stream.sendWindow = window;
+            markReady(stream);
+        }
+        if ((flags & YamuxFrame.FLAG_FIN) != 0 && stream.readState == YamuxStream.ReadState.OPEN) {
+            stream.readState = YamuxStream.ReadState.CLOSED;
+            YamuxStream closing = stream;
+            invokeHandler(closing, () -> closing.handler.onRemoteClose(closing));
+            maybeRemove(closing);
+        }
+        if ((flags & YamuxFrame.FLAG_RST) != 0) {
+            resetLocked(stream, "stream reset by peer", false, true);
+        }
+    }
+
+    private YamuxStream acceptInbound(int id) {
+        if (goAwaySent || goAwayReceived || streams.size() >= config.maxStreams()) {
+            LOG.debug("refusing inbound stream {}: {}", Integer.toUnsignedString(id),
+                    goAwaySent || goAwayReceived ? "going away" : "limit of " + config.maxStreams() + " streams");
+            writeFrame(new YamuxFrame.WindowUpdate(id, YamuxFrame.FLAG_RST, 0));
+            return null;
+        }
+        YamuxStream stream = new YamuxStream(this, id, false, flow.newWindow(now()));
+        streams.put(id, stream);
+        streamCount = streams.size();
+        YamuxStreamHandler handler;
+        try {
+            handler = acceptor.accept(stream);
+        } catch (RuntimeException e) {
+            LOG.warn("stream acceptor failed on stream {}; resetting it", Integer.toUnsignedString(id), e);
+            handler = null;
+        }
+        if (handler == null) {
+            resetLocked(stream, "stream refused by the acceptor", true, false);
+            return null;
+        }
+        stream.handler = handler;
+        writeFrame(new YamuxFrame.WindowUpdate(id, YamuxFrame.FLAG_ACK, stream.receive.initialGrant()));
+        return stream;
+    }
+
+    private void onData(YamuxStream stream, ByteBuf body) {
+        int length = body.readableBytes();
+        if (length == 0) {
+            return;
+        }
+        stream.receive.onReceived(length, stream.id());
+        if (stream.readState != YamuxStream.ReadState.OPEN) {
+            LOG.debug("data after FIN on stream {}; resetting it", Integer.toUnsignedString(stream.id()));
+            resetLocked(stream, "peer sent data after closing its side", true, true);
+            return;
+        }
+        invokeHandler(stream, () -> stream.handler.onData(stream, body));
+        if (stream.isAutoConsume() && !stream.isReset()) {
+            consumedLocked(stream, length);
+        }
+    }
+
+    private void onPing(YamuxFrame.Ping ping) {
+        if (ping.hasFlag(YamuxFrame.FLAG_SYN)) {
+            writeFrame(new YamuxFrame.Ping(YamuxFrame.FLAG_ACK, ping.opaque()));
+        } else if (ping.hasFlag(YamuxFrame.FLAG_ACK)) {
+            PendingPing pending = pings.remove(ping.opaque());
+            if (pending == null) {
+                LOG.debug("ignoring ping response with unknown opaque value {}", ping.opaque());
+                return;
+            }
+            long rtt = Math.max(1, now() - pending.sentNanos());
+            rttNanos = rtt;
+            if (ping.opaque() == keepAlivePingOpaque) {
+                keepAlivePingOpaque = -1;
+            }
+            if (pending.future() != null) {
+                pending.future().complete(Duration.ofNanos(rtt));
+            }
+        }
+    }
+
+    private void onGoAway(YamuxFrame.GoAway goAway) {
+        goAwayReceived = true;
+        YamuxErrorCode code = YamuxErrorCode.of(goAway.errorCode());
+        if (code == YamuxErrorCode.NORMAL) {
+            LOG.debug("peer sent go-away; no new streams");
+            return;
+        }
+        String message = "peer ended the session with go-away code " + goAway.errorCode();
+        endCode = code == null ? YamuxErrorCode.INTERNAL_ERROR : code;
+        terminate(new YamuxSessionClosedException(message, endCode));
+        ctx.close();
+    }
+
+    // ---------------------------------------------------------------- stream operations (loop only)
+
+    private void openStreamLocked(YamuxStreamHandler handler, CompletableFuture<YamuxStream> future) {
+        if (terminated || goAwaySent || goAwayReceived) {
+            future.completeExceptionally(new YamuxSessionClosedException(terminated ? "session is closed"
+                    : goAwaySent ? "this side sent go-away; no new streams" : "peer sent go-away; no new streams",
+                    endCode));
+            return;
+        }
+        if (streams.size() >= config.maxStreams()) {
+            future.completeExceptionally(new YamuxStreamLimitException("cannot open a stream: "
+                    + streams.size() + " streams are open, the limit (maxStreams) is " + config.maxStreams()));
+            return;
+        }
+        if (unacknowledged >= config.ackBacklog()) {
+            future.completeExceptionally(new YamuxStreamLimitException("cannot open a stream: "
+                    + unacknowledged + " opened streams await the peer's ACK, the limit (ackBacklog) is "
+                    + config.ackBacklog()));
+            return;
+        }
+        if (nextStreamId > YamuxFrame.MAX_U32) {
+            future.completeExceptionally(new YamuxSessionClosedException(
+                    "stream ids of this session are exhausted; open a new connection", YamuxErrorCode.NORMAL));
+            return;
+        }
+        int id = (int) nextStreamId;
+        nextStreamId += 2;
+        YamuxStream stream = new YamuxStream(this, id, true, flow.newWindow(now()));
+        stream.handler = handler;
+        streams.put(id, stream);
+        streamCount = streams.size();
+        unacknowledged++;
+        writeFrame(new YamuxFrame.WindowUpdate(id, YamuxFrame.FLAG_SYN, stream.receive.initialGrant()));
+        flushIfNeeded();
+        future.complete(stream);
+    }
+
+    void writeLocked(YamuxStream stream, ByteBuf data, CompletableFuture<Void> future) {
+        if (terminated) {
+            data.release();
+            future.completeExceptionally(closedException());
+            return;
+        }
+        if (stream.writeState != YamuxStream.WriteState.OPEN) {
+            data.release();
+            future.completeExceptionally(new YamuxStreamException("cannot write to stream "
+                    + Integer.toUnsignedString(stream.id()) + ": "
+                    + (stream.writeState == YamuxStream.WriteState.RESET ? "it was reset" : "its write side is closed")));
+            return;
+        }
+        if (stream.queuedBytes >= config.maxStreamWriteQueue()) {
+            data.release();
+            future.completeExceptionally(new YamuxStreamLimitException("stream "
+                    + Integer.toUnsignedString(stream.id()) + " already has " + stream.queuedBytes
+                    + " bytes queued (maxStreamWriteQueue " + config.maxStreamWriteQueue()
+                    + "); wait for earlier writes to complete"));
+            return;
+        }
+        stream.queue.add(new YamuxStream.PendingWrite(data, future));
+        stream.queuedBytes += data.readableBytes();
+        stream.updateWritability(config.maxStreamWriteQueue());
+        markReady(stream);
+        scheduleDrain();
+    }
+
+    void closeWriteLocked(YamuxStream stream, CompletableFuture<Void> future) {
+        switch (stream.writeState) {
+            case OPEN -> {
+                if (terminated) {
+                    future.completeExceptionally(closedException());
+                    return;
+                }
+                stream.writeState = YamuxStream.WriteState.FIN_QUEUED;
+                stream.finFuture = future;
+                stream.queue.add(new YamuxStream.PendingWrite(null, future));
+                stream.updateWritability(config.maxStreamWriteQueue());
+                markReady(stream);
+                scheduleDrain();
+            }
+            case FIN_QUEUED -> stream.finFuture.whenComplete((v, e) -> {
+                if (e != null) {
+                    future.completeExceptionally(e);
+                } else {
+                    future.complete(null);
+                }
+            });
+            case CLOSED -> future.complete(null);
+            case RESET -> future.completeExceptionally(new YamuxStreamException("cannot close stream "
+                    + Integer.toUnsignedString(stream.id()) + ": it was reset"));
+        }
+    }
+
+    void consumedLocked(YamuxStream stream, int bytes) {
+        if (stream.isReset() || streams.get(stream.id()) != stream) {
+            return;
+        }
+        long delta = stream.receive.onConsumed(bytes, now(), rttNanos);
+        if (delta > 0 && stream.readState == YamuxStream.ReadState.OPEN) {
+            writeFrame(new YamuxFrame.WindowUpdate(stream.id(), 0, delta));
+        }
+    }
+
+    /** {@link #consumedLocked} for a call from the application: flushes the window update at once. */
+    void consumedFromApplication(YamuxStream stream, int bytes) {
+        consumedLocked(stream, bytes);
+        flushIfNeeded();
+    }
+
+    /**
+     * Resets {@code stream}: fails queued writes, optionally sends RST and notifies the handler.
+     * Idempotent.
+     */
+    void resetLocked(YamuxStream stream, String reason, boolean sendRst, boolean notify) {
+        if (streams.get(stream.id()) != stream) {
+            return;
+        }
+        boolean wasOpen = stream.readState == YamuxStream.ReadState.OPEN
+                || stream.writeState != YamuxStream.WriteState.CLOSED;
+        if (stream.readState == YamuxStream.ReadState.OPEN) {
+            stream.readState = YamuxStream.ReadState.RESET;
+        }
+        if (stream.writeState != YamuxStream.WriteState.CLOSED) {
+            stream.writeState = YamuxStream.WriteState.RESET;
+        }
+        failQueued(stream, new YamuxStreamException("stream " + Integer.toUnsignedString(stream.id()) + ": "
+                + reason));
+        if (sendRst && !terminated) {
+            writeFrame(new YamuxFrame.WindowUpdate(stream.id(), YamuxFrame.FLAG_RST, 0));
+            flushIfNeeded();
+        }
+        remove(stream);
+        if (notify && wasOpen && stream.handler != null) {
+            invokeHandler(stream, () -> stream.handler.onReset(stream));
+        }
+    }
+
+    private void failQueued(YamuxStream stream, YamuxException cause) {
+        YamuxStream.PendingWrite pending;
+        while ((pending = stream.queue.poll()) != null) {
+            if (pending.data != null) {
+                pending.data.release();
+            }
+            pending.future.completeExceptionally(cause);
+        }
+        stream.queuedBytes = 0;
+        stream.updateWritability(config.maxStreamWriteQueue());
+    }
+
+    private void maybeRemove(YamuxStream stream) {
+        if (stream.readState != YamuxStream.ReadState.OPEN && stream.writeState == YamuxStream.WriteState.CLOSED) {
+            remove(stream);
+        }
+    }
+
+    private void remove(YamuxStream stream) {
+        if (streams.remove(stream.id()) != stream) {
+            return;
+        }
+        streamCount = streams.size();
+        stream.receive.release();
+        if (stream.isOutbound() && !stream.acknowledged) {
+            stream.acknowledged = true;
+            unacknowledged--;
+        }
+        stream.closeFuture.complete(null);
+    }
+
+    void notifyWritability(YamuxStream stream) {
+        if (stream.handler != null) {
+            invokeHandler(stream, () -> stream.handler.onWritabilityChanged(stream));
+        }
+    }
+
+    private void invokeHandler(YamuxStream stream, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.warn("handler of stream {} failed; resetting the stream", Integer.toUnsignedString(stream.id()), e);
+            resetLocked(stream, "its handler failed: " + e, true, false);
+        }
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    private void markReady(YamuxStream stream) {
+        if (!stream.inReadyQueue && !stream.queue.isEmpty()
+                && (stream.sendWindow > 0 || stream.queue.peek().isFin() || !stream.queue.peek().data.isReadable())) {
+            stream.inReadyQueue = true;
+            ready.add(stream);
+        }
+    }
+
+    private void scheduleDrain() {
+        if (!drainScheduled) {
+            drainScheduled = true;
+            ctx.executor().execute(() -> {
+                drainScheduled = false;
+                drain();
+                flushIfNeeded();
+            });
+        }
+    }
+
+    /** Sends queued stream data round-robin while the connection is writable. */
+    private void drain() {
+        while (!terminated && !ready.isEmpty() && ctx.channel().isWritable()) {
+            YamuxStream stream = ready.poll();
+            stream.inReadyQueue = false;
+            if (streams.get(stream.id()) != stream) {
+                continue;
+            }
+            sendOne(stream);
+            markReady(stream);
+        }
+    }
+
+    /** Sends the next frame of {@code stream}'s queue. */
+    private void sendOne(YamuxStream stream) {
+        YamuxStream.PendingWrite head = stream.queue.peek();
+        if (head == null) {
+            return;
+        }
+        if (head.isFin()) {
+            stream.queue.poll();
+            sendFin(stream, head.future);
+            return;
+        }
+        ByteBuf data = head.data;
+        if (!data.isReadable()) {
+            stream.queue.poll();
+            data.release();
+            head.future.complete(null);
+            return;
+        }
+        int n = (int) Math.min(Math.min(data.readableBytes(), stream.sendWindow), config.maxSendFrameSize());
+        if (n == 0) {
+            return;
+        }
+        ByteBuf chunk = data.readRetainedSlice(n);
+        stream.sendWindow -= n;
+        stream.queuedBytes -= n;
+        int flags = 0;
+        if (!data.isReadable()) {
+            stream.queue.poll();
+            data.release();
+            YamuxStream.PendingWrite next = stream.queue.peek();
+            CompletableFuture<Void> finFuture = null;
+            if (next != null && next.isFin()) {
+                stream.queue.poll();
+                flags = YamuxFrame.FLAG_FIN;
+                finFuture = next.future;
+            }
+            ChannelFuture written = ctx.write(new YamuxFrame.Data(stream.id(), flags, chunk));
+            flushNeeded = true;
+            CompletableFuture<Void> writeFuture = head.future;
+            written.addListener(f -> complete(writeFuture, f));
+            if (finFuture != null) {
+                CompletableFuture<Void> fin = finFuture;
+                written.addListener(f -> complete(fin, f));
+                finSent(stream);
+            }
+        } else {
+            writeFrame(new YamuxFrame.Data(stream.id(), 0, chunk));
+        }
+        stream.updateWritability(config.maxStreamWriteQueue());
+    }
+
+    private void sendFin(YamuxStream stream, CompletableFuture<Void> future) {
+        ctx.write(new YamuxFrame.WindowUpdate(stream.id(), YamuxFrame.FLAG_FIN, 0))
+                .addListener(f -> complete(future, f));
+        flushNeeded = true;
+        finSent(stream);
+    }
+
+    private void finSent(YamuxStream stream) {
+        stream.writeState = YamuxStream.WriteState.CLOSED;
+        maybeRemove(stream);
+    }
+
+    private void writeFrame(YamuxFrame frame) {
+        ctx.write(frame, ctx.voidPromise());
+        flushNeeded = true;
+    }
+
+    private void flushIfNeeded() {
+        if (flushNeeded) {
+            flushNeeded = false;
+            ctx.flush();
+        }
+    }
+
+    // ---------------------------------------------------------------- pings, errors, termination
+
+    private long sendPingLocked(CompletableFuture<Duration> future) {
+        long opaque = nextPingOpaque;
+        nextPingOpaque = (nextPingOpaque + 1) & YamuxFrame.MAX_U32;
+        pings.put(opaque, new PendingPing(now(), future));
+        writeFrame(new YamuxFrame.Ping(YamuxFrame.FLAG_SYN, opaque));
+        return opaque;
+    }
+
+    private void keepAliveTick() {
+        if (terminated) {
+            return;
+        }
+        if (keepAlivePingOpaque >= 0) {
+            PendingPing pending = pings.get(keepAlivePingOpaque);
+            if (pending != null && now() - pending.sentNanos() >= config.keepAliveTimeout().toNanos()) {
+                LOG.debug("keep-alive ping unanswered for {}; closing the session", config.keepAliveTimeout());
+                terminate(new YamuxSessionClosedException("keep-alive ping unanswered for "
+                        + config.keepAliveTimeout(), YamuxErrorCode.INTERNAL_ERROR));
+                ctx.close();
+                return;
+            }
+            if (pending != null) {
+                return;
+            }
+        }
+        if (pings.size() < MAX_OUTSTANDING_PINGS) {
+            keepAlivePingOpaque = sendPingLocked(null);
+            flushIfNeeded();
+        }
+    }
+
+    private void protocolError(YamuxProtocolException e) {
+        if (terminated) {
+            return;
+        }
+        LOG.debug("yamux protocol error on {}: {}", ctx.channel(), e.getMessage());
+        endCode = e.errorCode();
+        if (!goAwaySent) {
+            goAwaySent = true;
+            ctx.write(new YamuxFrame.GoAway(e.errorCode()), ctx.voidPromise());
+            ctx.flush();
+        }
+        terminate(e);
+        ctx.close();
+    }
+
+    /** Ends the session once: fails queued work, resets open streams, completes closeFuture. */
+    private void terminate(Throwable cause) {
+        if (terminated) {
+            return;
+        }
+        terminated = true;
+        if (keepAliveTask != null) {
+            keepAliveTask.cancel(false);
+        }
+        YamuxSessionClosedException closed = cause instanceof YamuxSessionClosedException c ? c
+                : new YamuxSessionClosedException("session closed" + (cause == null ? "" : ": " + cause.getMessage()),
+                        endCode);
+        List<YamuxStream> open = new ArrayList<>(streams.values());
+        for (YamuxStream stream : open) {
+            boolean wasOpen = stream.readState == YamuxStream.ReadState.OPEN
+                    || stream.writeState != YamuxStream.WriteState.CLOSED;
+            if (stream.readState == YamuxStream.ReadState.OPEN) {
+                stream.readState = YamuxStream.ReadState.RESET;
+            }
+            if (stream.writeState != YamuxStream.WriteState.CLOSED) {
+                stream.writeState = YamuxStream.WriteState.RESET;
+            }
+            failQueued(stream, closed);
+            remove(stream);
+            if (wasOpen && stream.handler != null) {
+                try {
+                    stream.handler.onReset(stream);
+                } catch (RuntimeException e) {
+                    LOG.warn("handler of stream {} failed in onReset", Integer.toUnsignedString(stream.id()), e);
+                }
+            }
+        }
+        ready.clear();
+        for (PendingPing pending : pings.values()) {
+            if (pending.future() != null) {
+                pending.future().completeExceptionally(closed);
+            }
+        }
+        pings.clear();
+        if (cause == null) {
+            closeFuture.complete(null);
+        } else {
+            closeFuture.completeExceptionally(cause);
+        }
+    }
+
+    YamuxSessionClosedException closedException() {
+        return new YamuxSessionClosedException(ctx == null ? "session is not attached to a channel"
+                : "session is closed", endCode);
+    }
+
+    /** Runs {@code task} on the event loop, or {@code ifRejected} when that is impossible. */
+    void runOnLoop(Runnable task, Runnable ifRejected) {
+        ChannelHandlerContext c = ctx;
+        if (c == null) {
+            ifRejected.run();
+            return;
+        }
+        EventExecutor executor = c.executor();
+        if (executor.inEventLoop()) {
+            task.run();
+            return;
+        }
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            ifRejected.run();
+        }
+    }
+
+    private long now() {
+        return ctx.executor().ticker().nanoTime();
+    }
+
+    private boolean isLocalId(int id) {
+        return ((id & 1) == 1) == client;
+    }
+
+    private static void complete(CompletableFuture<Void> future, io.netty.util.concurrent.Future<?> f) {
+        if (f.isSuccess()) {
+            future.complete(null);
+        } else {
+            future.completeExceptionally(f.cause());
+        }
+    }
+}

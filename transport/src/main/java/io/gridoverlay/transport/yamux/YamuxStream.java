@@ -1,0 +1,221 @@
+package io.gridoverlay.transport.yamux;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One Yamux stream: a bidirectional byte channel with half-close, reset and flow control.
+ *
+ * <p>Design: instead of a Netty child channel, a stream is this small object plus a
+ * {@link YamuxStreamHandler} receiving its inbound events. Writes are asynchronous and flow-controlled:
+ * {@link #write(ByteBuf)} queues the bytes; the session sends them in frames of at most
+ * {@link YamuxConfig#maxSendFrameSize()} bytes while the peer's window allows, round-robin across
+ * streams, and only while the connection channel is writable. The returned future completes when the
+ * last byte was written to the connection, so a producer that waits for it (or for
+ * {@link YamuxStreamHandler#onWritabilityChanged}) never makes the session buffer more than
+ * {@link YamuxConfig#maxStreamWriteQueue()} bytes per stream: a write while that budget is used up fails
+ * with {@link YamuxStreamLimitException}. Reading is back-pressured through the receive window: the
+ * window is replenished only for bytes the application has consumed.
+ *
+ * <p>Lifecycle: {@link #closeWrite()} sends FIN after the queued data (local write side closed); a FIN
+ * from the peer closes the read side ({@link YamuxStreamHandler#onRemoteClose}); the stream is fully
+ * closed when both sides are, and {@link #closeFuture()} completes. {@link #reset()} or a peer's RST
+ * ends both sides at once and fails queued writes.
+ *
+ * <p>Thread-safety: public methods may be called from any thread; they run on the session's event loop.
+ * The inspection methods ({@link #sendWindow()}, {@link #queuedBytes()}, {@link #receiveWindow()},
+ * {@link #unconsumedBytes()}) read loop-confined state and are exact only on the event loop.
+ */
+public final class YamuxStream {
+
+    enum WriteState { OPEN, FIN_QUEUED, CLOSED, RESET }
+
+    enum ReadState { OPEN, CLOSED, RESET }
+
+    /** A queued write; {@code data == null} marks the FIN. */
+    static final class PendingWrite {
+        final ByteBuf data;
+        final CompletableFuture<Void> future;
+
+        PendingWrite(ByteBuf data, CompletableFuture<Void> future) {
+            this.data = data;
+            this.future = future;
+        }
+
+        boolean isFin() {
+            return data == null;
+        }
+    }
+
+    private final YamuxHandler session;
+    private final int id;
+    private final boolean outbound;
+    final YamuxFlowController.ReceiveWindow receive;
+    final ArrayDeque<PendingWrite> queue = new ArrayDeque<>();
+    final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    YamuxStreamHandler handler;
+    long sendWindow = YamuxConfig.DEFAULT_WINDOW;
+    long queuedBytes;
+    WriteState writeState = WriteState.OPEN;
+    ReadState readState = ReadState.OPEN;
+    boolean acknowledged;
+    boolean inReadyQueue;
+    CompletableFuture<Void> finFuture;
+    private volatile boolean autoConsume = true;
+    private volatile boolean writable = true;
+
+    YamuxStream(YamuxHandler session, int id, boolean outbound, YamuxFlowController.ReceiveWindow receive) {
+        this.session = session;
+        this.id = id;
+        this.outbound = outbound;
+        this.receive = receive;
+    }
+
+    /** The stream id (an unsigned 32-bit value; odd when opened by the client). */
+    public int id() {
+        return id;
+    }
+
+    /** Whether this side opened the stream. */
+    public boolean isOutbound() {
+        return outbound;
+    }
+
+    /** The session carrying the stream. */
+    public YamuxSession session() {
+        return session;
+    }
+
+    /**
+     * Queues {@code data} for sending; takes ownership of the buffer (it is released once sent or on
+     * failure). The future completes when the last byte was written to the connection and fails with
+     * {@link YamuxStreamException} when the write side is closed or the stream is reset, with
+     * {@link YamuxStreamLimitException} when the write queue budget is used up, and with
+     * {@link YamuxSessionClosedException} when the session ends first.
+     */
+    public CompletableFuture<Void> write(ByteBuf data) {
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        session.runOnLoop(() -> session.writeLocked(this, data, future), () -> {
+            ReferenceCountUtil.release(data);
+            future.completeExceptionally(session.closedException());
+        });
+        return future;
+    }
+
+    /**
+     * Half-closes the stream: a FIN is sent after all queued data. Idempotent; completes when the FIN
+     * was written, fails if the stream was reset.
+     */
+    public CompletableFuture<Void> closeWrite() {
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        session.runOnLoop(() -> session.closeWriteLocked(this, future),
+                () -> future.completeExceptionally(session.closedException()));
+        return future;
+    }
+
+    /** Resets the stream (RST): both directions end at once, queued writes fail. Idempotent. */
+    public void reset() {
+        session.runOnLoop(() -> session.resetLocked(this, "stream reset locally", true, false), () -> { });
+    }
+
+    /**
+     * Marks {@code bytes} received bytes as processed, so the peer may send that much more. Only needed
+     * with auto-consume off.
+     *
+     * @throws IllegalArgumentException (on the event loop) when more bytes are marked than were received
+     *     and not yet consumed
+     */
+    public void consumed(int bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("consumed bytes must be >= 0, got " + bytes);
+        }
+        session.runOnLoop(() -> session.consumedFromApplication(this, bytes), () -> { });
+    }
+
+    /**
+     * Whether received bytes count as consumed as soon as {@link YamuxStreamHandler#onData} returns
+     * (default {@code true}). Turn it off to apply back-pressure with {@link #consumed(int)}; it may be
+     * changed at any time, best inside {@code onData} or the acceptor.
+     */
+    public void setAutoConsume(boolean autoConsume) {
+        this.autoConsume = autoConsume;
+    }
+
+    /** See {@link #setAutoConsume(boolean)}. */
+    public boolean isAutoConsume() {
+        return autoConsume;
+    }
+
+    /**
+     * Whether a write would be accepted now: the write side is open and fewer than
+     * {@link YamuxConfig#maxStreamWriteQueue()} bytes are queued. Turns true again when the queue has
+     * drained below half the budget.
+     */
+    public boolean isWritable() {
+        return writable;
+    }
+
+    /** Completes when the stream is fully closed or reset. */
+    public CompletableFuture<Void> closeFuture() {
+        return closeFuture;
+    }
+
+    /** Bytes this side may still send before the peer grants more (loop-confined snapshot). */
+    public long sendWindow() {
+        return sendWindow;
+    }
+
+    /** Bytes queued by {@link #write} and not yet sent (loop-confined snapshot). */
+    public long queuedBytes() {
+        return queuedBytes;
+    }
+
+    /** Current size of this side's receive window (loop-confined snapshot). */
+    public long receiveWindow() {
+        return receive.window();
+    }
+
+    /** Bytes received and not yet consumed by the application (loop-confined snapshot). */
+    public long unconsumedBytes() {
+        return receive.buffered();
+    }
+
+    /** Whether the peer half-closed or reset the stream (loop-confined snapshot). */
+    public boolean isReadClosed() {
+        return readState != ReadState.OPEN;
+    }
+
+    /** Whether this side half-closed or reset the stream (loop-confined snapshot). */
+    public boolean isWriteClosed() {
+        return writeState != WriteState.OPEN;
+    }
+
+    /** Whether the stream was reset (loop-confined snapshot). */
+    public boolean isReset() {
+        return readState == ReadState.RESET || writeState == WriteState.RESET;
+    }
+
+    /** Recomputes writability and tells the handler when it changed. Loop only. */
+    void updateWritability(int budget) {
+        boolean now;
+        if (writeState != WriteState.OPEN) {
+            now = false;
+        } else if (writable) {
+            now = queuedBytes < budget;
+        } else {
+            now = queuedBytes < budget / 2;
+        }
+        if (now != writable) {
+            writable = now;
+            session.notifyWritability(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "YamuxStream[" + Integer.toUnsignedString(id) + (outbound ? ", outbound" : ", inbound")
+                + ", write=" + writeState + ", read=" + readState + "]";
+    }
+}
