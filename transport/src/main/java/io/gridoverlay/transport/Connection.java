@@ -1,0 +1,157 @@
+package io.gridoverlay.transport;
+
+import io.gridoverlay.core.encoding.Multiaddr;
+import io.gridoverlay.core.identity.PeerId;
+import io.gridoverlay.core.identity.PublicKey;
+import io.gridoverlay.transport.yamux.YamuxSession;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An upgraded connection to one peer: TCP, authenticated and encrypted by Noise, multiplexed by Yamux.
+ * Opens outbound streams; inbound streams are dispatched to the host's protocol handlers.
+ *
+ * <p>Thread-safe. All I/O runs on the connection's event loop.
+ */
+public final class Connection {
+    /** Who dialled. */
+    public enum Direction { INBOUND, OUTBOUND }
+
+    private final Host host;
+    private final Channel channel;
+    private final YamuxSession session;
+    private final PublicKey remoteKey;
+    private final PeerId remotePeer;
+    private final Multiaddr remoteAddress;
+    private final Multiaddr localAddress;
+    private final Direction direction;
+    private final Instant openedAt = Instant.now();
+    final CompletableFuture<IdentifyInfo> identified = new CompletableFuture<>();
+
+    Connection(Host host, Channel channel, YamuxSession session, PublicKey remoteKey, Multiaddr remoteAddress,
+               Multiaddr localAddress, Direction direction) {
+        this.host = host;
+        this.channel = channel;
+        this.session = session;
+        this.remoteKey = remoteKey;
+        this.remotePeer = remoteKey.peerId();
+        this.remoteAddress = remoteAddress;
+        this.localAddress = localAddress;
+        this.direction = direction;
+    }
+
+    public PeerId remotePeer() {
+        return remotePeer;
+    }
+
+    /** The remote's identity key, authenticated by the Noise handshake. */
+    public PublicKey remotePublicKey() {
+        return remoteKey;
+    }
+
+    /** The remote's transport address (without {@code /p2p}). */
+    public Multiaddr remoteAddress() {
+        return remoteAddress;
+    }
+
+    public Multiaddr localAddress() {
+        return localAddress;
+    }
+
+    public Direction direction() {
+        return direction;
+    }
+
+    public Instant openedAt() {
+        return openedAt;
+    }
+
+    /** Number of open streams (a snapshot). */
+    public int streamCount() {
+        return session.streamCount();
+    }
+
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    /** Yamux round-trip time measured by keep-alive pings ({@link Duration#ZERO} before the first). */
+    public Duration rtt() {
+        return session.rtt();
+    }
+
+    /**
+     * Completes with what the peer said about itself over Identify (protocols, listen addresses, signed
+     * peer record), or exceptionally if Identify failed.
+     */
+    public CompletableFuture<IdentifyInfo> identified() {
+        return identified;
+    }
+
+    /**
+     * Opens a stream speaking the first of {@code protocols} the peer supports; {@code handler} receives its
+     * inbound events from the start. Fails with {@link LimitExceededException} when the stream limit is
+     * reached and with a {@link io.gridoverlay.transport.multistream.ProtocolNegotiationException} when
+     * the peer supports none of the protocols.
+     */
+    public CompletableFuture<Stream> newStream(List<String> protocols, StreamHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        if (protocols.isEmpty()) {
+            throw new IllegalArgumentException("no protocol to propose");
+        }
+        CompletableFuture<Stream> result = new CompletableFuture<>();
+        channel.eventLoop().execute(() ->
+                Stream.openOutbound(this, protocols, handler, host.config().streamNegotiationTimeout().toMillis())
+                        .whenComplete((s, e) -> {
+                            if (e != null) {
+                                result.completeExceptionally(Host.translate(e));
+                            } else {
+                                result.complete(s);
+                            }
+                        }));
+        return result;
+    }
+
+    /** Opens a stream speaking {@code protocol}. */
+    public CompletableFuture<Stream> newStream(String protocol, StreamHandler handler) {
+        return newStream(List.of(protocol), handler);
+    }
+
+    /** Closes the connection gracefully (Yamux go-away, then TCP close). */
+    public CompletableFuture<Void> close() {
+        return session.close().exceptionally(e -> null);
+    }
+
+    /** Completes when the connection is closed. */
+    public CompletableFuture<Void> closeFuture() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        channel.closeFuture().addListener(x -> f.complete(null));
+        return f;
+    }
+
+    YamuxSession session() {
+        return session;
+    }
+
+    Host host() {
+        return host;
+    }
+
+    EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + direction + " " + remotePeer + " at " + remoteAddress + "]";
+    }
+}

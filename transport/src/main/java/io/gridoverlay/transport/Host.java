@@ -1,0 +1,707 @@
+package io.gridoverlay.transport;
+
+import io.gridoverlay.core.encoding.Multiaddr;
+import io.gridoverlay.core.encoding.Protocol;
+import io.gridoverlay.core.identity.Ed25519;
+import io.gridoverlay.core.identity.PeerId;
+import io.gridoverlay.core.identity.PrivateKey;
+import io.gridoverlay.core.identity.PublicKey;
+import io.gridoverlay.transport.multistream.MultistreamNegotiationHandler;
+import io.gridoverlay.transport.noise.HandshakeException;
+import io.gridoverlay.transport.noise.NoiseConfig;
+import io.gridoverlay.transport.noise.NoiseHandshakeHandler;
+import io.gridoverlay.transport.noise.NoiseHandshakeResult;
+import io.gridoverlay.transport.yamux.YamuxConfig;
+import io.gridoverlay.transport.yamux.YamuxHandler;
+import io.gridoverlay.transport.yamux.YamuxStreamLimitException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A libp2p host over TCP: listens and dials, upgrades every connection (multistream-select {@code /noise},
+ * Noise XX, multistream-select {@code /yamux/1.0.0}, Yamux), opens and serves streams by protocol id, and
+ * runs Identify, Ping and Perf. Wire-compatible with go-, rust- and js-libp2p.
+ *
+ * <pre>{@code
+ * try (Host host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build()) {
+ *     host.start().join();
+ *     host.setStreamHandler("/echo/1.0.0", stream -> (s, data) -> s.write(data.retain()));
+ *     Connection c = host.dial(Multiaddr.parse("/ip4/127.0.0.1/tcp/4001/p2p/12D3Koo…")).join();
+ *     Duration rtt = Ping.ping(c).join();
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. One Netty event loop group per host; nothing here blocks an event loop.
+ */
+public final class Host implements AutoCloseable {
+    /** Security protocol id. */
+    public static final String NOISE = "/noise";
+    /** Muxer protocol id. */
+    public static final String YAMUX = "/yamux/1.0.0";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Host.class);
+
+    private final HostConfig config;
+    private final PrivateKey key;
+    private final PeerId peerId;
+    private final EventLoopGroup group;
+    private final Class<? extends ServerChannel> serverChannelClass;
+    private final Class<? extends SocketChannel> channelClass;
+    private final Map<String, ProtocolHandler> handlers = new ConcurrentHashMap<>();
+    private final Map<PeerId, List<Connection>> connections = new ConcurrentHashMap<>();
+    private final AtomicInteger connectionCount = new AtomicInteger();
+    private final AtomicInteger pendingInbound = new AtomicInteger();
+    private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
+    private final List<Multiaddr> boundAddresses = new CopyOnWriteArrayList<>();
+    private final List<HostListener> listeners = new CopyOnWriteArrayList<>();
+    private final PeerStore peerStore = new PeerStore();
+    private final NoiseConfig noiseConfig;
+    private final IdentifyService identify;
+    private volatile boolean closed;
+
+    private Host(HostConfig config) {
+        this.config = config;
+        this.key = config.identity();
+        this.peerId = key.peerId();
+        boolean epoll = config.nativeTransport() && Epoll.isAvailable();
+        this.group = new MultiThreadIoEventLoopGroup(config.eventLoopThreads(),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.serverChannelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        this.channelClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        this.noiseConfig = NoiseConfig.builder()
+                .identity(IdentityAdapters.noiseIdentity(key))
+                .verifier(IdentityAdapters.VERIFIER)
+                .handshakeTimeout(config.handshakeTimeout())
+                .build();
+        this.identify = new IdentifyService(this);
+        identify.register();
+        io.gridoverlay.transport.protocol.Ping.register(this);
+        io.gridoverlay.transport.protocol.Perf.register(this);
+    }
+
+    /** A builder with a fresh Ed25519 identity and no listen address. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public PeerId peerId() {
+        return peerId;
+    }
+
+    public HostConfig config() {
+        return config;
+    }
+
+    public PeerStore peerStore() {
+        return peerStore;
+    }
+
+    /** Binds every configured listen address; completes with the bound addresses (ports resolved). */
+    public CompletableFuture<List<Multiaddr>> start() {
+        List<CompletableFuture<Multiaddr>> binds = new ArrayList<>();
+        for (Multiaddr a : config.listenAddresses()) {
+            binds.add(listen(a));
+        }
+        return CompletableFuture.allOf(binds.toArray(CompletableFuture[]::new))
+                .thenApply(v -> listenAddresses());
+    }
+
+    /** Listens on one more TCP address; completes with the bound address. */
+    public CompletableFuture<Multiaddr> listen(Multiaddr address) {
+        CompletableFuture<Multiaddr> result = new CompletableFuture<>();
+        InetSocketAddress socket;
+        try {
+            socket = toSocketAddress(address, true);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+            return result;
+        }
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(serverChannelClass)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        acceptInbound(ch);
+                    }
+                });
+        b.bind(socket).addListener((ChannelFuture f) -> {
+            if (!f.isSuccess()) {
+                result.completeExceptionally(new TransportException("cannot listen on " + address + ": "
+                        + f.cause().getMessage(), f.cause()));
+                return;
+            }
+            serverChannels.add(f.channel());
+            Multiaddr bound = toMultiaddr((InetSocketAddress) f.channel().localAddress());
+            boundAddresses.add(bound);
+            LOG.info("listening on {}/p2p/{}", bound, peerId);
+            result.complete(bound);
+        });
+        return result;
+    }
+
+    /** The bound listen addresses (without {@code /p2p}). */
+    public List<Multiaddr> listenAddresses() {
+        return List.copyOf(boundAddresses);
+    }
+
+    /**
+     * Dials {@code address}; when it ends in {@code /p2p/<id>} the remote must prove that identity, and an
+     * open connection to that peer is reused.
+     */
+    public CompletableFuture<Connection> dial(Multiaddr address) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new TransportException("host is closed"));
+        }
+        PeerId expected = address.peerIdBytes().map(PeerId::fromBytes).orElse(null);
+        if (expected != null) {
+            if (expected.equals(peerId)) {
+                return CompletableFuture.failedFuture(new TransportException("refusing to dial self"));
+            }
+            Connection existing = firstOpen(expected);
+            if (existing != null) {
+                return CompletableFuture.completedFuture(existing);
+            }
+        }
+        if (connectionCount.get() >= config.limits().maxConnections()) {
+            return CompletableFuture.failedFuture(new LimitExceededException("connection limit "
+                    + config.limits().maxConnections() + " reached"));
+        }
+        Multiaddr transport = address.decapsulate(Protocol.P2P).orElse(address);
+        return resolve(transport).thenCompose(socket -> connect(socket, transport, expected));
+    }
+
+    /** Dials {@code peer} at an open connection or at the addresses in the peer store, in order. */
+    public CompletableFuture<Connection> dial(PeerId peer) {
+        Connection existing = firstOpen(peer);
+        if (existing != null) {
+            return CompletableFuture.completedFuture(existing);
+        }
+        List<Multiaddr> addrs = peerStore.addresses(peer);
+        if (addrs.isEmpty()) {
+            return CompletableFuture.failedFuture(new TransportException("no known address for " + peer));
+        }
+        CompletableFuture<Connection> attempt = dial(addrs.get(0).encapsulate("/p2p/" + peer.toBase58()));
+        for (int i = 1; i < addrs.size(); i++) {
+            Multiaddr next = addrs.get(i).encapsulate("/p2p/" + peer.toBase58());
+            attempt = attempt.exceptionallyCompose(e -> dial(next));
+        }
+        return attempt;
+    }
+
+    /** Opens a stream to {@code peer} (dialling it if needed) speaking the first supported of {@code protocols}. */
+    public CompletableFuture<Stream> newStream(PeerId peer, StreamHandler handler, String... protocols) {
+        List<String> list = List.of(protocols);
+        return dial(peer).thenCompose(c -> c.newStream(list, handler));
+    }
+
+    /** Serves {@code protocol}; replaces a previous handler. Connected peers learn it through Identify push. */
+    public void setStreamHandler(String protocol, ProtocolHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        if (protocol.isEmpty() || protocol.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("invalid protocol id '" + protocol + "'");
+        }
+        ProtocolHandler previous = handlers.put(protocol, handler);
+        if (previous == null && identify != null) {
+            identify.pushToAll();
+        }
+    }
+
+    /** Stops serving {@code protocol}. */
+    public void removeStreamHandler(String protocol) {
+        if (handlers.remove(protocol) != null) {
+            identify.pushToAll();
+        }
+    }
+
+    /** The protocols served. */
+    public Set<String> protocols() {
+        return Set.copyOf(handlers.keySet());
+    }
+
+    ProtocolHandler protocolHandler(String protocol) {
+        return handlers.get(protocol);
+    }
+
+    /** All open connections. */
+    public List<Connection> connections() {
+        List<Connection> all = new ArrayList<>();
+        connections.values().forEach(all::addAll);
+        return all;
+    }
+
+    /** Open connections to {@code peer}. */
+    public List<Connection> connections(PeerId peer) {
+        return List.copyOf(connections.getOrDefault(peer, List.of()));
+    }
+
+    /** Closes every connection to {@code peer}. */
+    public CompletableFuture<Void> disconnect(PeerId peer) {
+        return CompletableFuture.allOf(connections(peer).stream().map(Connection::close)
+                .toArray(CompletableFuture[]::new));
+    }
+
+    public void addListener(HostListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(HostListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** Closes listeners and connections gracefully, then the event loops. */
+    public CompletableFuture<Void> closeAsync() {
+        closed = true;
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        for (Channel s : serverChannels) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            s.close().addListener(x -> f.complete(null));
+            all.add(f);
+        }
+        for (Connection c : connections()) {
+            all.add(c.close().orTimeout(2, TimeUnit.SECONDS).exceptionally(e -> null));
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).whenComplete((v, e) ->
+                group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(x -> done.complete(null)));
+        return done;
+    }
+
+    /** {@link #closeAsync()} and wait for it (at most 10 s). Do not call from an event loop. */
+    @Override
+    public void close() {
+        try {
+            closeAsync().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("host {} did not close cleanly: {}", peerId, e.toString());
+        }
+    }
+
+    // ------------------------------------------------------------------ connection set-up
+
+    private void acceptInbound(SocketChannel ch) {
+        ConnectionLimits limits = config.limits();
+        if (closed || pendingInbound.get() >= limits.maxPendingInbound()
+                || connectionCount.get() >= limits.maxConnections()) {
+            LOG.debug("refusing inbound connection from {}: limit reached", ch.remoteAddress());
+            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+            ch.close();
+            return;
+        }
+        pendingInbound.incrementAndGet();
+        CompletableFuture<Connection> upgraded = upgrade(ch, Connection.Direction.INBOUND, null);
+        upgraded.whenComplete((c, e) -> pendingInbound.decrementAndGet());
+    }
+
+    private CompletableFuture<Connection> connect(InetSocketAddress socket, Multiaddr address, PeerId expected) {
+        CompletableFuture<Connection> result = new CompletableFuture<>();
+        Bootstrap b = new Bootstrap()
+                .group(group)
+                .channel(channelClass)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.handshakeTimeout().toMillis())
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        upgrade(ch, Connection.Direction.OUTBOUND, expected).whenComplete((c, e) -> {
+                            if (e != null) {
+                                result.completeExceptionally(translate(e));
+                            } else {
+                                result.complete(c);
+                            }
+                        });
+                    }
+                });
+        b.connect(socket).addListener((ChannelFuture f) -> {
+            if (!f.isSuccess()) {
+                result.completeExceptionally(new TransportException("cannot connect to " + address + ": "
+                        + f.cause().getMessage(), f.cause()));
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Installs the upgrade pipeline on a fresh channel: multistream {@code /noise} → Noise XX → multistream
+     * {@code /yamux/1.0.0} → Yamux. Runs on the channel's event loop.
+     */
+    private CompletableFuture<Connection> upgrade(SocketChannel ch, Connection.Direction direction, PeerId expected) {
+        CompletableFuture<Connection> result = new CompletableFuture<>();
+        boolean outbound = direction == Connection.Direction.OUTBOUND;
+        ScheduledFuture<?> timeout = ch.eventLoop().schedule(() -> {
+            if (result.completeExceptionally(new HandshakeException("connection upgrade with "
+                    + ch.remoteAddress() + " timed out after " + config.handshakeTimeout().toMillis() + " ms"))) {
+                ch.close();
+            }
+        }, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        result.whenComplete((c, e) -> timeout.cancel(false));
+        ch.closeFuture().addListener(f -> result.completeExceptionally(
+                new TransportException("connection to " + ch.remoteAddress() + " closed during the upgrade")));
+
+        MultistreamNegotiationHandler security = outbound
+                ? MultistreamNegotiationHandler.initiator(List.of(NOISE))
+                : MultistreamNegotiationHandler.responder(List.of(NOISE));
+        ch.pipeline().addLast("ms-security", security);
+        security.selectedProtocol().whenComplete((p, e) -> {
+            if (e != null) {
+                result.completeExceptionally(e);
+                ch.close();
+                return;
+            }
+            NoiseHandshakeHandler noise = outbound
+                    ? NoiseHandshakeHandler.initiator(noiseConfig, expected == null ? null : expected.toBytes())
+                    : NoiseHandshakeHandler.responder(noiseConfig);
+            ch.pipeline().addAfter("ms-security", "noise", noise);
+            noise.result().whenComplete((r, e2) -> {
+                if (e2 != null) {
+                    result.completeExceptionally(e2);
+                    ch.close();
+                    return;
+                }
+                onSecured(ch, direction, r, result);
+            });
+        });
+        return result;
+    }
+
+    private void onSecured(SocketChannel ch, Connection.Direction direction, NoiseHandshakeResult r,
+                           CompletableFuture<Connection> result) {
+        PublicKey remoteKey = PublicKey.decode(r.remoteIdentityKey());
+        boolean outbound = direction == Connection.Direction.OUTBOUND;
+        MultistreamNegotiationHandler muxer = outbound
+                ? MultistreamNegotiationHandler.initiator(List.of(YAMUX))
+                : MultistreamNegotiationHandler.responder(List.of(YAMUX));
+        ch.pipeline().addAfter("noise", "ms-muxer", muxer);
+        muxer.selectedProtocol().whenComplete((p, e) -> {
+            if (e != null) {
+                result.completeExceptionally(e);
+                ch.close();
+                return;
+            }
+            Connection[] holder = new Connection[1];
+            YamuxHandler yamux = new YamuxHandler(config.yamux(), outbound, ys -> {
+                Connection c = holder[0];
+                return c == null ? null : Stream.acceptInbound(c, ys, config.streamNegotiationTimeout().toMillis());
+            });
+            ch.pipeline().addAfter("ms-muxer", "yamux", yamux);
+            Connection c = new Connection(this, ch, yamux, remoteKey, toMultiaddr((InetSocketAddress) ch.remoteAddress()),
+                    toMultiaddr((InetSocketAddress) ch.localAddress()), direction);
+            holder[0] = c;
+            if (!register(c)) {
+                result.completeExceptionally(new LimitExceededException("connection limit reached ("
+                        + config.limits().maxConnections() + " in total, "
+                        + config.limits().maxConnectionsPerPeer() + " per peer) for " + c.remotePeer()));
+                ch.config().setOption(ChannelOption.SO_LINGER, 0);
+                ch.close();
+                return;
+            }
+            ch.closeFuture().addListener(f -> unregister(c));
+            result.complete(c);
+            peerStore.addAddresses(c.remotePeer(), List.of(c.remoteAddress()), outbound
+                    ? PeerStore.CONNECTED_TTL : PeerStore.TEMPORARY_TTL);
+            for (HostListener l : listeners) {
+                safely(() -> l.connectionOpened(c));
+            }
+            identify.identify(c);
+            trimIfNeeded();
+        });
+    }
+
+    private boolean register(Connection c) {
+        ConnectionLimits limits = config.limits();
+        if (closed) {
+            return false;
+        }
+        if (connectionCount.incrementAndGet() > limits.maxConnections()) {
+            connectionCount.decrementAndGet();
+            return false;
+        }
+        boolean[] ok = {true};
+        connections.compute(c.remotePeer(), (p, list) -> {
+            List<Connection> l = list == null ? new CopyOnWriteArrayList<>() : list;
+            if (l.size() >= limits.maxConnectionsPerPeer()) {
+                ok[0] = false;
+            } else {
+                l.add(c);
+            }
+            return l;
+        });
+        if (!ok[0]) {
+            connectionCount.decrementAndGet();
+        }
+        return ok[0];
+    }
+
+    private void unregister(Connection c) {
+        boolean[] removed = {false};
+        connections.computeIfPresent(c.remotePeer(), (p, l) -> {
+            removed[0] = l.remove(c);
+            return l.isEmpty() ? null : l;
+        });
+        if (removed[0]) {
+            connectionCount.decrementAndGet();
+            for (HostListener l : listeners) {
+                safely(() -> l.connectionClosed(c));
+            }
+        }
+    }
+
+    /** Closes the oldest idle connections beyond the high watermark, down to the low one. */
+    private void trimIfNeeded() {
+        ConnectionLimits limits = config.limits();
+        if (connectionCount.get() <= limits.highWater()) {
+            return;
+        }
+        java.time.Instant graceLimit = java.time.Instant.now().minus(limits.gracePeriod());
+        List<Connection> candidates = connections().stream()
+                .filter(c -> c.streamCount() == 0 && c.openedAt().isBefore(graceLimit))
+                .sorted(Comparator.comparing(Connection::openedAt))
+                .toList();
+        int excess = connectionCount.get() - limits.lowWater();
+        for (int i = 0; i < candidates.size() && i < excess; i++) {
+            LOG.debug("trimming idle connection {}", candidates.get(i));
+            candidates.get(i).close();
+        }
+    }
+
+    private Connection firstOpen(PeerId peer) {
+        for (Connection c : connections.getOrDefault(peer, List.of())) {
+            if (c.isOpen()) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    void fireStreamOpened(Stream s) {
+        for (HostListener l : listeners) {
+            safely(() -> l.streamOpened(s));
+        }
+    }
+
+    void firePeerIdentified(Connection c, IdentifyInfo info) {
+        for (HostListener l : listeners) {
+            safely(() -> l.peerIdentified(c, info));
+        }
+    }
+
+    PrivateKey identityKey() {
+        return key;
+    }
+
+    private static void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.warn("host listener failed", e);
+        }
+    }
+
+    /** Unwraps completion wrappers and maps Yamux's stream limit to {@link LimitExceededException}. */
+    static Throwable translate(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof YamuxStreamLimitException) {
+            return new LimitExceededException("stream limit: " + t.getMessage());
+        }
+        return t;
+    }
+
+    // ------------------------------------------------------------------ addresses
+
+    private CompletableFuture<InetSocketAddress> resolve(Multiaddr a) {
+        try {
+            return CompletableFuture.completedFuture(toSocketAddress(a, false));
+        } catch (NeedsDnsException dns) {
+            // name resolution blocks: never on an event loop
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    InetAddress[] all = InetAddress.getAllByName(dns.name);
+                    for (InetAddress ia : all) {
+                        if (dns.family == 0 || (dns.family == 4) == (ia.getAddress().length == 4)) {
+                            return new InetSocketAddress(ia, dns.port);
+                        }
+                    }
+                    throw new TransportException("no " + (dns.family == 6 ? "IPv6" : "IPv4") + " address for "
+                            + dns.name);
+                } catch (UnknownHostException e) {
+                    throw new TransportException("cannot resolve " + dns.name, e);
+                }
+            });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static final class NeedsDnsException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final String name;
+        final int port;
+        final int family;
+
+        NeedsDnsException(String name, int port, int family) {
+            super(null, null, false, false);
+            this.name = name;
+            this.port = port;
+            this.family = family;
+        }
+    }
+
+    static InetSocketAddress toSocketAddress(Multiaddr a, boolean listening) {
+        List<Multiaddr.Component> cs = a.components();
+        if (cs.size() != 2 || cs.get(1).protocol() != Protocol.TCP) {
+            throw new TransportException("unsupported address " + a + ": expected /ip4|ip6|dns*/<host>/tcp/<port>");
+        }
+        int port = Integer.parseInt(cs.get(1).valueText());
+        Multiaddr.Component host = cs.get(0);
+        switch (host.protocol()) {
+            case IP4:
+            case IP6:
+                try {
+                    return new InetSocketAddress(InetAddress.getByAddress(host.value()), port);
+                } catch (UnknownHostException e) {
+                    throw new TransportException("bad IP address in " + a, e);
+                }
+            case DNS:
+            case DNS4:
+            case DNS6:
+                if (listening) {
+                    throw new TransportException("cannot listen on a DNS name: " + a);
+                }
+                int family = host.protocol() == Protocol.DNS4 ? 4 : host.protocol() == Protocol.DNS6 ? 6 : 0;
+                throw new NeedsDnsException(host.valueText(), port, family);
+            default:
+                throw new TransportException("unsupported address " + a);
+        }
+    }
+
+    static Multiaddr toMultiaddr(InetSocketAddress s) {
+        InetAddress ia = s.getAddress();
+        String proto = ia.getAddress().length == 4 ? "ip4" : "ip6";
+        String host = ia.getHostAddress();
+        int pct = host.indexOf('%');
+        if (pct >= 0) {
+            host = host.substring(0, pct);
+        }
+        return Multiaddr.parse("/" + proto + "/" + host + "/tcp/" + s.getPort());
+    }
+
+    // ------------------------------------------------------------------ builder
+
+    /** Builds a {@link Host}. Defaults: fresh Ed25519 key, no listen address, default limits and Yamux. */
+    public static final class Builder {
+        private PrivateKey identity;
+        private final List<Multiaddr> listen = new ArrayList<>();
+        private int threads;
+        private ConnectionLimits limits = ConnectionLimits.DEFAULT;
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration streamNegotiationTimeout = Duration.ofSeconds(10);
+        private YamuxConfig yamux = YamuxConfig.defaults();
+        private String agentVersion = "gridoverlay/0.1.0";
+        private boolean nativeTransport = true;
+
+        private Builder() {}
+
+        public Builder identity(PrivateKey key) {
+            this.identity = Objects.requireNonNull(key, "key");
+            return this;
+        }
+
+        /** Adds a listen address such as {@code /ip4/0.0.0.0/tcp/4001}. */
+        public Builder listen(String... addresses) {
+            Arrays.stream(addresses).map(Multiaddr::parse).forEach(listen::add);
+            return this;
+        }
+
+        public Builder listen(Collection<Multiaddr> addresses) {
+            listen.addAll(addresses);
+            return this;
+        }
+
+        public Builder eventLoopThreads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        public Builder limits(ConnectionLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration d) {
+            this.handshakeTimeout = Objects.requireNonNull(d);
+            return this;
+        }
+
+        public Builder streamNegotiationTimeout(Duration d) {
+            this.streamNegotiationTimeout = Objects.requireNonNull(d);
+            return this;
+        }
+
+        public Builder yamux(YamuxConfig yamux) {
+            this.yamux = Objects.requireNonNull(yamux);
+            return this;
+        }
+
+        public Builder agentVersion(String agentVersion) {
+            this.agentVersion = Objects.requireNonNull(agentVersion);
+            return this;
+        }
+
+        /** Use epoll when available (default true); false forces NIO. */
+        public Builder nativeTransport(boolean nativeTransport) {
+            this.nativeTransport = nativeTransport;
+            return this;
+        }
+
+        public Host build() {
+            PrivateKey k = identity != null ? identity : Ed25519.generate().privateKey();
+            return new Host(new HostConfig(k, listen, threads, limits, handshakeTimeout, streamNegotiationTimeout,
+                    yamux, agentVersion, nativeTransport));
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.gridoverlay.transport;
+
+import io.gridoverlay.core.encoding.Multiaddr;
+import io.gridoverlay.core.identity.PrivateKey;
+import io.gridoverlay.transport.yamux.YamuxConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Immutable configuration of a {@link Host}; build it with {@link Host#builder()}.
+ *
+ * @param identity the host's libp2p identity key
+ * @param listenAddresses TCP multiaddrs to listen on ({@code /ip4|ip6/…/tcp/PORT}, port 0 for any)
+ * @param eventLoopThreads Netty event loop threads (0 = Netty's default, twice the cores)
+ * @param limits connection limits
+ * @param handshakeTimeout time for the whole upgrade: security negotiation, Noise, muxer negotiation
+ * @param streamNegotiationTimeout time for multistream-select on a new stream
+ * @param yamux stream multiplexer configuration (windows, stream limit, keep-alive)
+ * @param agentVersion sent in Identify
+ * @param nativeTransport use epoll when available
+ */
+public record HostConfig(PrivateKey identity, List<Multiaddr> listenAddresses, int eventLoopThreads,
+                         ConnectionLimits limits, Duration handshakeTimeout, Duration streamNegotiationTimeout,
+                         YamuxConfig yamux, String agentVersion, boolean nativeTransport) {
+    public HostConfig {
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+        Objects.requireNonNull(streamNegotiationTimeout, "streamNegotiationTimeout");
+        Objects.requireNonNull(yamux, "yamux");
+        Objects.requireNonNull(agentVersion, "agentVersion");
+        listenAddresses = List.copyOf(listenAddresses);
+        if (eventLoopThreads < 0) {
+            throw new IllegalArgumentException("eventLoopThreads must be >= 0");
+        }
+    }
+}

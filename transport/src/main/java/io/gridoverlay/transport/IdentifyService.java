@@ -1,0 +1,252 @@
+package io.gridoverlay.transport;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import io.gridoverlay.core.encoding.DecodingException;
+import io.gridoverlay.core.encoding.Multiaddr;
+import io.gridoverlay.core.encoding.Varint;
+import io.gridoverlay.core.identity.PublicKey;
+import io.gridoverlay.core.record.PeerRecord;
+import io.gridoverlay.transport.proto.IdentifyProtos;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Identify ({@code /ipfs/id/1.0.0}) and Identify push ({@code /ipfs/id/push/1.0.0}): tells peers our key,
+ * listen addresses (also as a signed peer record), protocols and what address we see them at, and learns
+ * the same from them into the peer store.
+ *
+ * <pre>
+ * stream: ( uvarint(length) Identify-protobuf )*  then close; the reader merges the messages
+ * </pre>
+ */
+final class IdentifyService {
+    static final String ID = "/ipfs/id/1.0.0";
+    static final String PUSH = "/ipfs/id/push/1.0.0";
+    static final String PROTOCOL_VERSION = "ipfs/0.1.0";
+    /** Most bytes accepted on one identify stream. */
+    static final int MAX_BYTES = 64 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(IdentifyService.class);
+
+    private final Host host;
+
+    IdentifyService(Host host) {
+        this.host = host;
+    }
+
+    void register() {
+        host.setStreamHandler(ID, stream -> {
+            stream.write(encode(stream.connection())).thenCompose(v -> stream.closeWrite());
+            return StreamHandler.discarding();
+        });
+        host.setStreamHandler(PUSH, stream -> new Reader(stream.connection(), true));
+    }
+
+    /** Runs identify on a new connection; completes {@link Connection#identified()}. */
+    void identify(Connection c) {
+        Reader reader = new Reader(c, false);
+        c.newStream(ID, reader).whenComplete((s, e) -> {
+            if (e != null) {
+                c.identified.completeExceptionally(Host.translate(e));
+            }
+        });
+    }
+
+    /** Pushes our current state to every connected peer that speaks push. */
+    void pushToAll() {
+        for (Connection c : host.connections()) {
+            if (!host.peerStore().protocols(c.remotePeer()).contains(PUSH)) {
+                continue;
+            }
+            c.newStream(PUSH, StreamHandler.discarding()).thenAccept(s ->
+                    s.write(encode(c)).thenCompose(v -> s.closeWrite()));
+        }
+    }
+
+    ByteBuf encode(Connection c) {
+        List<Multiaddr> addrs = announcedAddresses(host.listenAddresses());
+        IdentifyProtos.Identify.Builder b = IdentifyProtos.Identify.newBuilder()
+                .setProtocolVersion(PROTOCOL_VERSION)
+                .setAgentVersion(host.config().agentVersion())
+                .setPublicKey(ByteString.copyFrom(host.identityKey().publicKey().encode()))
+                .setObservedAddr(ByteString.copyFrom(c.remoteAddress().toBytes()))
+                .addAllProtocols(new ArrayList<>(host.protocols()));
+        List<byte[]> raw = new ArrayList<>();
+        for (Multiaddr a : addrs) {
+            b.addListenAddrs(ByteString.copyFrom(a.toBytes()));
+            raw.add(a.toBytes());
+        }
+        PeerRecord record = PeerRecord.of(host.peerId(), System.currentTimeMillis() * 1000, raw);
+        b.setSignedPeerRecord(ByteString.copyFrom(record.seal(host.identityKey()).toBytes()));
+        byte[] msg = b.build().toByteArray();
+        ByteBuf out = Unpooled.buffer(msg.length + 5);
+        out.writeBytes(Varint.encode(msg.length));
+        out.writeBytes(msg);
+        return out;
+    }
+
+    /** Bound addresses, with unspecified ones (0.0.0.0, ::) expanded into this machine's addresses. */
+    static List<Multiaddr> announcedAddresses(List<Multiaddr> bound) {
+        List<Multiaddr> out = new ArrayList<>();
+        for (Multiaddr a : bound) {
+            String ip = a.components().get(0).valueText();
+            if (!ip.equals("0.0.0.0") && !ip.equals("::")) {
+                out.add(a);
+                continue;
+            }
+            boolean v4 = ip.equals("0.0.0.0");
+            String port = a.components().get(1).valueText();
+            try {
+                for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                    if (!ni.isUp()) {
+                        continue;
+                    }
+                    for (InetAddress ia : Collections.list(ni.getInetAddresses())) {
+                        if ((ia instanceof Inet4Address) == v4 && !ia.isLinkLocalAddress()) {
+                            String h = ia.getHostAddress();
+                            int pct = h.indexOf('%');
+                            out.add(Multiaddr.parse("/" + (v4 ? "ip4/" : "ip6/") + (pct >= 0 ? h.substring(0, pct) : h)
+                                    + "/tcp/" + port));
+                        }
+                    }
+                }
+            } catch (SocketException e) {
+                LOG.debug("cannot list network interfaces: {}", e.toString());
+            }
+        }
+        return out;
+    }
+
+    /** Accumulates an identify stream and applies it when the peer closes its side. */
+    private final class Reader implements StreamHandler {
+        private final Connection connection;
+        private final boolean push;
+        private final ByteBuf buffer = Unpooled.buffer(1024);
+        private boolean failed;
+
+        Reader(Connection connection, boolean push) {
+            this.connection = connection;
+            this.push = push;
+        }
+
+        @Override
+        public void onData(Stream stream, ByteBuf data) {
+            if (failed) {
+                return;
+            }
+            if (buffer.readableBytes() + data.readableBytes() > MAX_BYTES) {
+                fail(stream, "identify message from " + connection.remotePeer() + " exceeds " + MAX_BYTES + " bytes");
+                return;
+            }
+            buffer.writeBytes(data);
+        }
+
+        @Override
+        public void onRemoteClose(Stream stream) {
+            if (failed) {
+                return;
+            }
+            try {
+                IdentifyInfo info = apply(parse());
+                if (!push) {
+                    connection.identified.complete(info);
+                }
+                host.firePeerIdentified(connection, info);
+            } catch (IOException | DecodingException e) {
+                fail(stream, "invalid identify message from " + connection.remotePeer() + ": " + e.getMessage());
+                return;
+            } finally {
+                buffer.release();
+            }
+            if (!push) {
+                stream.closeWrite();
+            }
+        }
+
+        @Override
+        public void onReset(Stream stream) {
+            if (!failed) {
+                failed = true;
+                buffer.release();
+                connection.identified.completeExceptionally(
+                        new TransportException("identify stream reset by " + connection.remotePeer()));
+            }
+        }
+
+        private void fail(Stream stream, String message) {
+            failed = true;
+            if (buffer.refCnt() > 0) {
+                buffer.release();
+            }
+            stream.reset();
+            connection.identified.completeExceptionally(new TransportException(message));
+        }
+
+        private IdentifyProtos.Identify parse() throws IOException {
+            byte[] all = new byte[buffer.readableBytes()];
+            buffer.readBytes(all);
+            IdentifyProtos.Identify.Builder merged = IdentifyProtos.Identify.newBuilder();
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(all);
+            while (in.hasRemaining()) {
+                int len = Varint.readLength(in, MAX_BYTES);
+                if (len > in.remaining()) {
+                    throw new DecodingException("identify message truncated");
+                }
+                merged.mergeFrom(CodedInputStream.newInstance(all, in.position(), len));
+                in.position(in.position() + len);
+            }
+            return merged.build();
+        }
+
+        private IdentifyInfo apply(IdentifyProtos.Identify m) {
+            if (m.hasPublicKey()) {
+                PublicKey key = PublicKey.decode(m.getPublicKey().toByteArray());
+                if (!key.peerId().equals(connection.remotePeer())) {
+                    throw new DecodingException("identify public key does not match the connection's peer");
+                }
+            }
+            List<Multiaddr> listen = new ArrayList<>();
+            for (ByteString a : m.getListenAddrsList()) {
+                try {
+                    listen.add(Multiaddr.fromBytes(a.toByteArray()));
+                } catch (DecodingException e) {
+                    LOG.debug("ignoring undecodable listen address from {}: {}", connection.remotePeer(), e.getMessage());
+                }
+            }
+            Optional<PeerRecord> record = Optional.empty();
+            if (m.hasSignedPeerRecord()) {
+                PeerRecord r = PeerRecord.open(m.getSignedPeerRecord().toByteArray());
+                if (!r.peerId().equals(connection.remotePeer())) {
+                    throw new DecodingException("signed peer record is for another peer " + r.peerId());
+                }
+                record = Optional.of(r);
+            }
+            Optional<Multiaddr> observed = Optional.empty();
+            if (m.hasObservedAddr()) {
+                try {
+                    observed = Optional.of(Multiaddr.fromBytes(m.getObservedAddr().toByteArray()));
+                } catch (DecodingException e) {
+                    LOG.debug("ignoring undecodable observed address from {}", connection.remotePeer());
+                }
+            }
+            PeerStore store = host.peerStore();
+            store.addAddresses(connection.remotePeer(), listen, PeerStore.CONNECTED_TTL);
+            store.setIdentified(connection.remotePeer(), connection.remotePublicKey(), m.getProtocolsList(),
+                    m.getAgentVersion());
+            return new IdentifyInfo(connection.remotePeer(), m.getProtocolVersion(), m.getAgentVersion(), listen,
+                    observed, m.getProtocolsList(), record);
+        }
+    }
+}

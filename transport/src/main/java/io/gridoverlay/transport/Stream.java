@@ -1,0 +1,301 @@
+package io.gridoverlay.transport;
+
+import io.gridoverlay.core.identity.PeerId;
+import io.gridoverlay.transport.multistream.MultistreamFrames;
+import io.gridoverlay.transport.multistream.MultistreamNegotiator;
+import io.gridoverlay.transport.multistream.ProtocolNegotiationException;
+import io.gridoverlay.transport.yamux.YamuxStream;
+import io.gridoverlay.transport.yamux.YamuxStreamHandler;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One bidirectional byte stream to a peer, carrying one application protocol agreed by
+ * multistream-select. Writes are asynchronous and bounded by the peer's receive window (the returned
+ * future completes when the bytes were handed to the connection); reads arrive at the {@link StreamHandler}.
+ *
+ * <p>Back-pressure: outbound, wait for the write futures or watch {@link #isWritable()}; inbound, turn
+ * {@linkplain #setAutoConsume(boolean) auto-consume} off and call {@link #consumed(int)} when the data has
+ * been processed — the peer is stopped after one receive window of unconsumed data.
+ *
+ * <p>Thread-safety: public methods may be called from any thread. Handler callbacks run on the
+ * connection's event loop.
+ */
+public final class Stream {
+    private final Connection connection;
+    private final boolean outbound;
+    private final Negotiation negotiation;
+    private YamuxStream yamux;
+    private volatile String protocol;
+    private StreamHandler handler;
+
+    private Stream(Connection connection, boolean outbound, Negotiation negotiation) {
+        this.connection = connection;
+        this.outbound = outbound;
+        this.negotiation = negotiation;
+    }
+
+    /** The agreed protocol id. */
+    public String protocol() {
+        return protocol;
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    public PeerId remotePeer() {
+        return connection.remotePeer();
+    }
+
+    /** Whether this side opened the stream. */
+    public boolean isOutbound() {
+        return outbound;
+    }
+
+    /** Writes {@code data} (ownership passes to the stream). Completes when handed to the connection. */
+    public CompletableFuture<Void> write(ByteBuf data) {
+        return yamux.write(data);
+    }
+
+    /** Writes a copy-free wrapper of {@code data}; the array must not change until the future completes. */
+    public CompletableFuture<Void> write(byte[] data) {
+        return yamux.write(Unpooled.wrappedBuffer(data));
+    }
+
+    /** Closes the write side (the peer sees end of stream) after the queued data. */
+    public CompletableFuture<Void> closeWrite() {
+        return yamux.closeWrite();
+    }
+
+    /** Aborts the stream in both directions. */
+    public void reset() {
+        yamux.reset();
+    }
+
+    /** See {@link StreamHandler#onData}. */
+    public void setAutoConsume(boolean autoConsume) {
+        yamux.setAutoConsume(autoConsume);
+    }
+
+    /** Reports {@code bytes} of received data as processed, reopening the receive window. */
+    public void consumed(int bytes) {
+        yamux.consumed(bytes);
+    }
+
+    /** Whether a write now would be sent without queueing beyond the stream's budget. */
+    public boolean isWritable() {
+        return yamux.isWritable();
+    }
+
+    /** Completes when both directions are closed or the stream was reset. */
+    public CompletableFuture<Void> closeFuture() {
+        return yamux.closeFuture();
+    }
+
+    /** Whether the peer closed its write side or the stream was reset. */
+    public boolean isReadClosed() {
+        return yamux.isReadClosed();
+    }
+
+    @Override
+    public String toString() {
+        return "Stream[" + (outbound ? "out " : "in ") + protocol + " to " + connection.remotePeer() + "]";
+    }
+
+    // ------------------------------------------------------------------ set-up (package-private)
+
+    /**
+     * Opens an outbound stream on {@code connection} and negotiates one of {@code protocols}; runs on the
+     * connection's event loop.
+     */
+    static CompletableFuture<Stream> openOutbound(Connection connection, List<String> protocols,
+                                                  StreamHandler handler, long timeoutMillis) {
+        Negotiation n = new Negotiation(MultistreamNegotiator.initiator(protocols), timeoutMillis);
+        Stream s = new Stream(connection, true, n);
+        s.handler = handler;
+        connection.session().openStream(s.adapter()).whenComplete((ys, err) -> {
+            if (err != null) {
+                n.result.completeExceptionally(err);
+                return;
+            }
+            s.attach(ys);
+        });
+        return n.result;
+    }
+
+    /** Wraps an inbound yamux stream; the returned handler drives the responder negotiation. */
+    static YamuxStreamHandler acceptInbound(Connection connection, YamuxStream ys, long timeoutMillis) {
+        Negotiation n = new Negotiation(MultistreamNegotiator.responder(connection.host().protocols()),
+                timeoutMillis);
+        Stream s = new Stream(connection, false, n);
+        YamuxStreamHandler adapter = s.adapter();
+        s.attach(ys);
+        return adapter;
+    }
+
+    private void attach(YamuxStream ys) {
+        if (yamux != null) {
+            return;
+        }
+        yamux = ys;
+        negotiation.timeout = connection.eventLoop().schedule(() -> {
+            if (!negotiation.result.isDone()) {
+                failNegotiation(new ProtocolNegotiationException("stream protocol negotiation timed out after "
+                        + negotiation.timeoutMillis + " ms"));
+            }
+        }, negotiation.timeoutMillis, TimeUnit.MILLISECONDS);
+        send(negotiation.negotiator.start());
+    }
+
+    private void send(List<String> messages) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        int size = 0;
+        for (String m : messages) {
+            size += MultistreamFrames.encodedLength(m);
+        }
+        ByteBuf out = Unpooled.buffer(size);
+        for (String m : messages) {
+            MultistreamFrames.write(m, out, MultistreamFrames.DEFAULT_MAX_MESSAGE_LENGTH);
+        }
+        yamux.write(out);
+    }
+
+    private void failNegotiation(Throwable cause) {
+        if (negotiation.result.completeExceptionally(cause)) {
+            releaseCumulation();
+            if (negotiation.timeout != null) {
+                negotiation.timeout.cancel(false);
+            }
+            if (yamux != null) {
+                yamux.reset();
+            }
+        }
+    }
+
+    private void releaseCumulation() {
+        if (negotiation.cumulation != null) {
+            negotiation.cumulation.release();
+            negotiation.cumulation = null;
+        }
+    }
+
+    /** Feeds negotiation bytes; returns once agreed (leftover delivered) or when more bytes are needed. */
+    private void negotiate(ByteBuf data) {
+        Negotiation n = negotiation;
+        if (n.cumulation == null) {
+            n.cumulation = Unpooled.buffer(Math.max(64, data.readableBytes()));
+        }
+        if (n.cumulation.readableBytes() + data.readableBytes() > 4 * MultistreamFrames.DEFAULT_MAX_MESSAGE_LENGTH) {
+            failNegotiation(new ProtocolNegotiationException("too much data during stream negotiation"));
+            return;
+        }
+        n.cumulation.writeBytes(data);
+        try {
+            while (!n.negotiator.isDone()) {
+                String msg = MultistreamFrames.tryDecode(n.cumulation, MultistreamFrames.DEFAULT_MAX_MESSAGE_LENGTH);
+                if (msg == null) {
+                    n.cumulation.discardReadBytes();
+                    return;
+                }
+                send(n.negotiator.onMessage(msg));
+            }
+        } catch (ProtocolNegotiationException e) {
+            failNegotiation(e);
+            return;
+        }
+        protocol = n.negotiator.selectedProtocol().orElseThrow();
+        if (n.timeout != null) {
+            n.timeout.cancel(false);
+        }
+        if (!outbound) {
+            ProtocolHandler ph = connection.host().protocolHandler(protocol);
+            if (ph == null) {
+                failNegotiation(new ProtocolNegotiationException("protocol " + protocol + " was removed"));
+                return;
+            }
+            try {
+                handler = ph.onStream(this);
+            } catch (RuntimeException e) {
+                failNegotiation(e);
+                return;
+            }
+            if (handler == null) {
+                failNegotiation(new ProtocolNegotiationException("handler of " + protocol + " refused the stream"));
+                return;
+            }
+        }
+        n.result.complete(this);
+        connection.host().fireStreamOpened(this);
+        ByteBuf leftover = n.cumulation;
+        n.cumulation = null;
+        try {
+            if (leftover.isReadable()) {
+                handler.onData(this, leftover);
+            }
+        } finally {
+            leftover.release();
+        }
+    }
+
+    private YamuxStreamHandler adapter() {
+        return new YamuxStreamHandler() {
+            @Override
+            public void onData(YamuxStream ys, ByteBuf data) {
+                if (yamux == null) {
+                    attach(ys);
+                }
+                if (negotiation.result.isDone() && handler != null && protocol != null) {
+                    handler.onData(Stream.this, data);
+                } else if (!negotiation.result.isDone()) {
+                    negotiate(data);
+                }
+            }
+
+            @Override
+            public void onRemoteClose(YamuxStream ys) {
+                if (protocol != null && handler != null) {
+                    handler.onRemoteClose(Stream.this);
+                } else {
+                    failNegotiation(new ProtocolNegotiationException("stream closed during protocol negotiation"));
+                }
+            }
+
+            @Override
+            public void onReset(YamuxStream ys) {
+                if (protocol != null && handler != null) {
+                    handler.onReset(Stream.this);
+                } else {
+                    failNegotiation(new ProtocolNegotiationException("stream reset during protocol negotiation"));
+                }
+            }
+
+            @Override
+            public void onWritabilityChanged(YamuxStream ys) {
+                if (protocol != null && handler != null) {
+                    handler.onWritabilityChanged(Stream.this);
+                }
+            }
+        };
+    }
+
+    /** Negotiation state; confined to the event loop. */
+    private static final class Negotiation {
+        final MultistreamNegotiator negotiator;
+        final long timeoutMillis;
+        final CompletableFuture<Stream> result = new CompletableFuture<>();
+        ByteBuf cumulation;
+        ScheduledFuture<?> timeout;
+
+        Negotiation(MultistreamNegotiator negotiator, long timeoutMillis) {
+            this.negotiator = negotiator;
+            this.timeoutMillis = timeoutMillis;
+        }
+    }
+}
