@@ -14,14 +14,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the libp2p Noise XX handshake on a channel, then replaces itself with a {@link NoiseFrameCodec}.
+ * Runs the libp2p Noise XX handshake on a channel, then hands over to a {@link NoiseFrameCodec}
+ * installed in its place.
  *
  * <pre>
  * handshake messages on the wire: | length (u16, BE) | Noise handshake message (length bytes) |
  * </pre>
  *
  * <p>{@link #result()} completes with the authenticated {@link NoiseHandshakeResult} on the event loop
- * <em>before</em> the codec takes this handler's place: dependent stages attached with non-async methods
+ * after the codec is installed behind it and <em>before</em> this handler is removed: dependent stages attached with non-async methods
  * can add the next handlers (e.g. multistream-select for the muxer), and any bytes the remote pipelined
  * after its last handshake message reach them decrypted. On failure (bad message, bad identity,
  * unexpected identity, timeout, closed channel) the future completes exceptionally with
@@ -37,6 +38,7 @@ public final class NoiseHandshakeHandler extends ByteToMessageDecoder implements
     private final CompletableFuture<NoiseHandshakeResult> result = new CompletableFuture<>();
     private ScheduledFuture<?> timeoutTask;
     private boolean started;
+    private boolean completed;
 
     /** A handler driving {@code handshake}, failing it after {@code timeout}. */
     public NoiseHandshakeHandler(NoiseHandshake handshake, Duration timeout) {
@@ -124,10 +126,13 @@ public final class NoiseHandshakeHandler extends ByteToMessageDecoder implements
     private void finish(ChannelHandlerContext ctx) {
         cancelTimeout();
         NoiseSession session = handshake.session();
-        NoiseFrameCodec codec = new NoiseFrameCodec(session);
+        // The codec goes in right after this handler first, so that writes made by the future's
+        // dependents are encrypted; removing this handler then hands any buffered bytes to the codec.
+        ctx.pipeline().addAfter(ctx.name(), null, new NoiseFrameCodec(session));
+        completed = true;
         result.complete(session.result());
         if (!ctx.isRemoved()) {
-            ctx.pipeline().replace(this, ctx.name(), codec);
+            ctx.pipeline().remove(this);
         }
     }
 
@@ -177,6 +182,10 @@ public final class NoiseHandshakeHandler extends ByteToMessageDecoder implements
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (completed) {
+            ctx.write(msg, promise); // already encrypted by the codec after us
+            return;
+        }
         ReferenceCountUtil.release(msg);
         promise.tryFailure(new HandshakeException("write before the Noise handshake completed"));
     }

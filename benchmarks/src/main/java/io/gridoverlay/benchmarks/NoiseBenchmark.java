@@ -1,0 +1,125 @@
+package io.gridoverlay.benchmarks;
+
+import io.gridoverlay.transport.multistream.MultistreamFrames;
+import io.gridoverlay.transport.noise.CipherState;
+import io.gridoverlay.transport.noise.NoiseConfig;
+import io.gridoverlay.transport.noise.NoiseFrameCodec;
+import io.gridoverlay.transport.noise.NoiseHandshake;
+import io.gridoverlay.transport.noise.NoiseIdentity;
+import io.gridoverlay.transport.noise.NoiseIdentityVerifier;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Noise transport cipher throughput (encrypt + decrypt of 64 KiB in libp2p frames of at most 65519
+ * plaintext bytes, with the ciphers of a real handshake) and multistream-select message encode/decode.
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar NoiseBenchmark}
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class NoiseBenchmark {
+    private static final int DATA = 64 * 1024;
+
+    private CipherState encryptor;
+    private CipherState decryptor;
+    private byte[] plaintext;
+    private byte[] ciphertext;
+    private byte[] decrypted;
+    private ByteBuf mssBuffer;
+
+    /** An Ed25519 identity from the JDK; signatures are not verified in this benchmark. */
+    private static final class BenchIdentity implements NoiseIdentity {
+        private final KeyPair pair;
+
+        BenchIdentity() throws GeneralSecurityException {
+            pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        }
+
+        @Override
+        public byte[] encodedPublicKey() {
+            byte[] spki = pair.getPublic().getEncoded();
+            byte[] out = new byte[36];
+            out[0] = 0x08;
+            out[1] = 0x01;
+            out[2] = 0x12;
+            out[3] = 0x20;
+            System.arraycopy(spki, spki.length - 32, out, 4, 32);
+            return out;
+        }
+
+        @Override
+        public byte[] sign(byte[] data) {
+            try {
+                Signature s = Signature.getInstance("Ed25519");
+                s.initSign(pair.getPrivate());
+                s.update(data);
+                return s.sign();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Setup
+    public void setUp() throws GeneralSecurityException {
+        NoiseIdentityVerifier acceptAll = (key, data, sig) -> { };
+        NoiseConfig a = NoiseConfig.builder().identity(new BenchIdentity()).verifier(acceptAll).build();
+        NoiseConfig b = NoiseConfig.builder().identity(new BenchIdentity()).verifier(acceptAll).build();
+        NoiseHandshake init = NoiseHandshake.initiator(a);
+        NoiseHandshake resp = NoiseHandshake.responder(b);
+        resp.readMessage(init.writeMessage());
+        init.readMessage(resp.writeMessage());
+        resp.readMessage(init.writeMessage());
+        encryptor = init.session().encryptor();
+        decryptor = resp.session().decryptor();
+        plaintext = new byte[DATA];
+        new Random(1).nextBytes(plaintext);
+        ciphertext = new byte[NoiseFrameCodec.MAX_FRAME_LENGTH];
+        decrypted = new byte[DATA];
+        mssBuffer = Unpooled.buffer(256);
+    }
+
+    @TearDown
+    public void tearDown() {
+        mssBuffer.release();
+    }
+
+    /** Encrypts then decrypts 64 KiB in maximal frames; throughput × 64 KiB = bytes per second each way. */
+    @Benchmark
+    public int encryptDecrypt64KiB() {
+        int total = 0;
+        for (int off = 0; off < DATA; off += NoiseFrameCodec.MAX_PLAINTEXT) {
+            int len = Math.min(NoiseFrameCodec.MAX_PLAINTEXT, DATA - off);
+            int ct = encryptor.encrypt(plaintext, off, len, ciphertext, 0);
+            total += decryptor.decrypt(ciphertext, 0, ct, decrypted, off);
+        }
+        return total;
+    }
+
+    /** Encodes the header and a proposal and decodes both back. */
+    @Benchmark
+    public void multistreamEncodeDecode(Blackhole bh) {
+        mssBuffer.clear();
+        MultistreamFrames.write(MultistreamFrames.PROTOCOL_ID, mssBuffer, MultistreamFrames.DEFAULT_MAX_MESSAGE_LENGTH);
+        MultistreamFrames.write("/noise", mssBuffer, MultistreamFrames.DEFAULT_MAX_MESSAGE_LENGTH);
+        bh.consume(MultistreamFrames.tryDecode(mssBuffer, MultistreamFrames.DEFAULT_MAX_MESSAGE_LENGTH));
+        bh.consume(MultistreamFrames.tryDecode(mssBuffer, MultistreamFrames.DEFAULT_MAX_MESSAGE_LENGTH));
+    }
+}
