@@ -135,6 +135,11 @@ public final class RoutingTable<V> {
         return bucket == null ? null : bucket.get(key);
     }
 
+    /** The bucket at {@code index}, or null if never used; for tests in this package only. */
+    KBucket<V> bucketAt(int index) {
+        return buckets[index];
+    }
+
     private KBucket<V> bucketOf(Key key) {
         int b = localKey.bucketIndex(key);
         return b < 0 ? null : buckets[b];
