@@ -15,8 +15,8 @@ import java.util.function.BiConsumer;
  * key is {@code i}, i.e. whose XOR distance to the local key lies in [2^i, 2^(i+1)).
  *
  * <p>Costs: {@link #tryAdd} of a known peer O(k), allocation-free (after the filter call, which the
- * default filter skips when the peer's group is unchanged); {@link #closest} O(visited buckets' sizes
- * × log-free insertion into k) with no allocation; {@link #size()} O(1).
+ * default filter skips when the peer's group is unchanged); {@link #closest} O(sum of the visited buckets'
+ * sizes) word compares plus O(k) per kept candidate, with no allocation; {@link #size()} O(1).
  *
  * <p>Not thread-safe: confine a table to one thread (the DHT's event loop) — the single owner of
  * routing state.
