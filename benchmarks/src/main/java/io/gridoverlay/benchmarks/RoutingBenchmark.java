@@ -136,7 +136,11 @@ public class RoutingBenchmark {
 
     @Benchmark
     public AddResult updateKnownPeer(SmallTable s) {
-        int i = s.next = (s.next + 7) % s.members.length;
+        int i = s.next + 7;
+        if (i >= s.members.length) {
+            i -= s.members.length;
+        }
+        s.next = i;
         return s.table.tryAdd(s.members[i], s.value, true, IpGroup.EXEMPT);
     }
 }

@@ -7,18 +7,22 @@ import java.util.List;
  * A reusable result buffer for {@link RoutingTable#closest}: up to {@link #capacity()} peers sorted by
  * XOR distance to the last target, closest first. Reusing one buffer makes closest-k allocation-free.
  *
- * <p>Selection is a bounded insertion sort: offering a candidate costs one word compare when it is
+ * <p>Selection is a bounded insertion sort over slot numbers (peers and distances stay in their slots):
+ * offering a candidate costs one word compare when it is
  * farther than the current k-th peer (the common case on large tables) and O(k) otherwise.
+ * A buffer keeps references to its last result until it is reused (slots are overwritten, not cleared).
  * Not thread-safe; each thread or event loop keeps its own buffer.
  *
  * @param <V> the peer value type
  */
 public final class ClosestPeers<V> {
     private final int capacity;
-    /** Distances to the target, four words per slot, ascending. */
-    final long[] dist;
+    /** Distances to the target, four words per slot (slots are in no particular order). */
+    private final long[] dist;
     private final Key[] keys;
     private final Object[] values;
+    /** Slot numbers sorted by distance: only these ints move during the insertion sort. */
+    private final int[] order;
     int size;
     private int limit;
     /**
@@ -36,6 +40,7 @@ public final class ClosestPeers<V> {
         this.dist = new long[capacity * 4];
         this.keys = new Key[capacity];
         this.values = new Object[capacity];
+        this.order = new int[capacity];
     }
 
     /** Maximum number of peers this buffer holds. */
@@ -51,14 +56,14 @@ public final class ClosestPeers<V> {
     /** Key of the {@code i}-th closest peer. */
     public Key key(int i) {
         checkIndex(i);
-        return keys[i];
+        return keys[order[i]];
     }
 
     /** Value of the {@code i}-th closest peer. */
     @SuppressWarnings("unchecked")
     public V value(int i) {
         checkIndex(i);
-        return (V) values[i];
+        return (V) values[order[i]];
     }
 
     /** The values, closest first, as a new list. */
@@ -66,7 +71,7 @@ public final class ClosestPeers<V> {
     public List<V> values() {
         List<V> out = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            out.add((V) values[i]);
+            out.add((V) values[order[i]]);
         }
         return out;
     }
@@ -75,7 +80,7 @@ public final class ClosestPeers<V> {
     public List<Key> keys() {
         List<Key> out = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            out.add(keys[i]);
+            out.add(keys[order[i]]);
         }
         return out;
     }
@@ -92,10 +97,7 @@ public final class ClosestPeers<V> {
             throw new IllegalArgumentException(
                     "k must be in 0.." + capacity + " (the buffer capacity), got " + k);
         }
-        for (int i = 0; i < size; i++) {
-            keys[i] = null;
-            values[i] = null;
-        }
+        // Slots are overwritten, not cleared: the buffer may keep the last result reachable until reuse.
         size = 0;
         limit = k;
         worst0 = k == 0 ? 0L : -1L;
@@ -112,34 +114,34 @@ public final class ClosestPeers<V> {
      */
     void offer(long x0, long x1, long x2, long x3, Key key, Object value) {
         int n = size;
+        int slot;
         if (n == limit) {
-            if (n == 0 || !less(x0, x1, x2, x3, n - 1)) {
+            if (n == 0 || !less(x0, x1, x2, x3, order[n - 1])) {
                 return;
             }
             n--;
+            slot = order[n]; // reuse the dropped k-th peer's slot
+        } else {
+            slot = n;
         }
-        int pos = n;
+        int o = slot << 2;
         long[] d = dist;
-        while (pos > 0 && less(x0, x1, x2, x3, pos - 1)) {
-            int src = (pos - 1) << 2;
-            d[src + 4] = d[src];
-            d[src + 5] = d[src + 1];
-            d[src + 6] = d[src + 2];
-            d[src + 7] = d[src + 3];
-            keys[pos] = keys[pos - 1];
-            values[pos] = values[pos - 1];
-            pos--;
-        }
-        int o = pos << 2;
         d[o] = x0;
         d[o + 1] = x1;
         d[o + 2] = x2;
         d[o + 3] = x3;
-        keys[pos] = key;
-        values[pos] = value;
+        keys[slot] = key;
+        values[slot] = value;
+        int[] ord = order;
+        int pos = n;
+        while (pos > 0 && less(x0, x1, x2, x3, ord[pos - 1])) {
+            ord[pos] = ord[pos - 1];
+            pos--;
+        }
+        ord[pos] = slot;
         size = n + 1;
         if (size == limit) {
-            worst0 = d[(size - 1) << 2];
+            worst0 = d[ord[size - 1] << 2];
         }
     }
 

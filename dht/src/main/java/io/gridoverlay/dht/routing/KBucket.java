@@ -13,8 +13,8 @@ import java.util.Objects;
  * which evicts the stale peer and promotes the most recently seen replacement that the
  * {@link PeerDiversityFilter} allows.
  *
- * <p>Storage is struct-of-arrays (key words in one {@code long[]}), so lookups and closest-k scans walk
- * contiguous memory. Costs: {@link #add} of a known peer O(k) with no allocation (find, then shift to
+ * <p>Storage keeps the most significant key word of every peer in one dense {@code long[]}, so lookups and
+ * closest-k scans mostly read 8 contiguous bytes per peer. Costs: {@link #add} of a known peer O(k) with no allocation (find, then shift to
  * the tail); new peer O(k); {@link #remove}/{@link #markFailed} O(k + cache). With
  * {@link RoutingTableConfig#unboundedBuckets()} the bucket grows without limit, nothing is cached or
  * evicted for capacity, and the order is insertion order (a known peer is not moved, since no
@@ -31,11 +31,26 @@ public final class KBucket<V> {
     private final int cacheCapacity;
     private final PeerDiversityFilter filter;
 
-    private long[] keyWords;
-    private Key[] keys;
-    private Object[] values;
-    private IpGroup[] groups;
+    /** Most significant key word per slot: the closest-k reject scan reads only this dense array. */
+    private long[] hi;
+    /** Words 1..3 of each slot's key, three per slot. */
+    private long[] lo;
+    /** Key, value and group per slot, so that reordering moves one reference per slot. */
+    private Slot[] slots;
     private int size;
+
+    /** One bucket entry. The value and group change in place on update. */
+    private static final class Slot {
+        final Key key;
+        Object value;
+        IpGroup group;
+
+        Slot(Key key, Object value, IpGroup group) {
+            this.key = key;
+            this.value = value;
+            this.group = group;
+        }
+    }
 
     /** Replacement cache, oldest first. Allocated on first use. */
     private Key[] cacheKeys;
@@ -55,10 +70,9 @@ public final class KBucket<V> {
         this.cacheCapacity = unbounded ? 0 : config.replacementCacheSize();
         this.filter = Objects.requireNonNull(filter, "filter");
         int initial = unbounded ? Math.min(k, 16) : k;
-        this.keyWords = new long[initial * 4];
-        this.keys = new Key[initial];
-        this.values = new Object[initial];
-        this.groups = new IpGroup[initial];
+        this.hi = new long[initial];
+        this.lo = new long[initial * 3];
+        this.slots = new Slot[initial];
     }
 
     /** This bucket's index (see {@link Key#bucketIndex}). */
@@ -90,35 +104,37 @@ public final class KBucket<V> {
     /** Key at position {@code i}, 0 = least recently seen. */
     public Key keyAt(int i) {
         Objects.checkIndex(i, size);
-        return keys[i];
+        return slots[i].key;
     }
 
     /** Value at position {@code i}, 0 = least recently seen. */
     @SuppressWarnings("unchecked")
     public V valueAt(int i) {
         Objects.checkIndex(i, size);
-        return (V) values[i];
+        return (V) slots[i].value;
     }
 
     /** IP group recorded for position {@code i}. */
     public IpGroup groupAt(int i) {
         Objects.checkIndex(i, size);
-        return groups[i];
+        return slots[i].group;
     }
 
     /** The least recently seen peer, which a full bucket asks to be liveness-checked, or null if empty. */
     public Key leastRecentlySeen() {
-        return size == 0 ? null : keys[0];
+        return size == 0 ? null : slots[0].key;
     }
 
     /** Position of {@code key} in the bucket, or -1. O(size), allocation-free. */
     public int indexOf(Key key) {
         long k0 = key.w0;
-        long[] kw = keyWords;
+        long[] h = hi;
         for (int i = 0, n = size; i < n; i++) {
-            int o = i << 2;
-            if (kw[o] == k0 && kw[o + 1] == key.w1 && kw[o + 2] == key.w2 && kw[o + 3] == key.w3) {
-                return i;
+            if (h[i] == k0) {
+                int o = i * 3;
+                if (lo[o] == key.w1 && lo[o + 1] == key.w2 && lo[o + 2] == key.w3) {
+                    return i;
+                }
             }
         }
         return -1;
@@ -133,7 +149,7 @@ public final class KBucket<V> {
     @SuppressWarnings("unchecked")
     public V get(Key key) {
         int i = indexOf(key);
-        return i < 0 ? null : (V) values[i];
+        return i < 0 ? null : (V) slots[i].value;
     }
 
     /**
@@ -162,8 +178,9 @@ public final class KBucket<V> {
     }
 
     private AddResult update(int i, V value, IpGroup group) {
-        IpGroup old = groups[i];
-        if (!old.equals(group)) {
+        Slot slot = slots[i];
+        IpGroup old = slot.group;
+        if (old != group && !old.equals(group)) {
             filter.onRemoved(old, index);
             if (!filter.allow(group, index)) {
                 removeAt(i, false);
@@ -171,9 +188,9 @@ public final class KBucket<V> {
                 return AddResult.REJECTED_DIVERSITY;
             }
             filter.onAdded(group, index);
-            groups[i] = group;
+            slot.group = group;
         }
-        values[i] = value;
+        slot.value = value;
         if (!unbounded) {
             moveToTail(i);
         }
@@ -212,50 +229,48 @@ public final class KBucket<V> {
 
     /** Offers every peer to {@code out} as a closest-k candidate for the target words t0..t3. */
     void collectInto(long t0, long t1, long t2, long t3, ClosestPeers<?> out) {
-        long[] kw = keyWords;
-        Key[] ks = keys;
-        Object[] vs = values;
+        long[] h = hi;
+        // Unsigned compare as a signed one of biased values: (x ^ MIN) > (w ^ MIN), x = h[i] ^ t0.
+        long t0Biased = t0 ^ Long.MIN_VALUE;
+        long worstBiased = out.worst0 ^ Long.MIN_VALUE;
         for (int i = 0, n = size; i < n; i++) {
-            int o = i << 2;
-            long x0 = kw[o] ^ t0;
-            if (Long.compareUnsigned(x0, out.worst0) > 0) {
+            long x0Biased = h[i] ^ t0Biased;
+            if (x0Biased > worstBiased) {
                 continue;
             }
-            out.offer(x0, kw[o + 1] ^ t1, kw[o + 2] ^ t2, kw[o + 3] ^ t3, ks[i], vs[i]);
+            int o = i * 3;
+            Slot slot = slots[i];
+            out.offer(x0Biased ^ Long.MIN_VALUE, lo[o] ^ t1, lo[o + 1] ^ t2, lo[o + 2] ^ t3, slot.key,
+                    slot.value);
+            worstBiased = out.worst0 ^ Long.MIN_VALUE;
         }
     }
 
     private void append(Key key, Object value, IpGroup group) {
-        if (size == keys.length) {
+        if (size == slots.length) {
             int cap = Math.max(4, size * 2);
-            keyWords = Arrays.copyOf(keyWords, cap * 4);
-            keys = Arrays.copyOf(keys, cap);
-            values = Arrays.copyOf(values, cap);
-            groups = Arrays.copyOf(groups, cap);
+            hi = Arrays.copyOf(hi, cap);
+            lo = Arrays.copyOf(lo, cap * 3);
+            slots = Arrays.copyOf(slots, cap);
         }
-        int o = size << 2;
-        keyWords[o] = key.w0;
-        keyWords[o + 1] = key.w1;
-        keyWords[o + 2] = key.w2;
-        keyWords[o + 3] = key.w3;
-        keys[size] = key;
-        values[size] = value;
-        groups[size] = group;
+        hi[size] = key.w0;
+        int o = size * 3;
+        lo[o] = key.w1;
+        lo[o + 1] = key.w2;
+        lo[o + 2] = key.w3;
+        slots[size] = new Slot(key, value, group);
         size++;
         filter.onAdded(group, index);
     }
 
     private void removeAt(int i, boolean notifyFilter) {
-        IpGroup group = groups[i];
+        IpGroup group = slots[i].group;
         int tail = size - 1 - i;
-        System.arraycopy(keyWords, (i + 1) << 2, keyWords, i << 2, tail << 2);
-        System.arraycopy(keys, i + 1, keys, i, tail);
-        System.arraycopy(values, i + 1, values, i, tail);
-        System.arraycopy(groups, i + 1, groups, i, tail);
+        System.arraycopy(hi, i + 1, hi, i, tail);
+        System.arraycopy(lo, (i + 1) * 3, lo, i * 3, tail * 3);
+        System.arraycopy(slots, i + 1, slots, i, tail);
         size--;
-        keys[size] = null;
-        values[size] = null;
-        groups[size] = null;
+        slots[size] = null;
         if (notifyFilter) {
             filter.onRemoved(group, index);
         }
@@ -266,27 +281,22 @@ public final class KBucket<V> {
         if (i == last) {
             return;
         }
-        int o = i << 2;
-        long k0 = keyWords[o];
-        long k1 = keyWords[o + 1];
-        long k2 = keyWords[o + 2];
-        long k3 = keyWords[o + 3];
-        Key key = keys[i];
-        Object value = values[i];
-        IpGroup group = groups[i];
+        long h = hi[i];
+        int o = i * 3;
+        long l1 = lo[o];
+        long l2 = lo[o + 1];
+        long l3 = lo[o + 2];
+        Slot slot = slots[i];
         int tail = last - i;
-        System.arraycopy(keyWords, o + 4, keyWords, o, tail << 2);
-        System.arraycopy(keys, i + 1, keys, i, tail);
-        System.arraycopy(values, i + 1, values, i, tail);
-        System.arraycopy(groups, i + 1, groups, i, tail);
-        int l = last << 2;
-        keyWords[l] = k0;
-        keyWords[l + 1] = k1;
-        keyWords[l + 2] = k2;
-        keyWords[l + 3] = k3;
-        keys[last] = key;
-        values[last] = value;
-        groups[last] = group;
+        System.arraycopy(hi, i + 1, hi, i, tail);
+        System.arraycopy(lo, o + 3, lo, o, tail * 3);
+        System.arraycopy(slots, i + 1, slots, i, tail);
+        hi[last] = h;
+        int l = last * 3;
+        lo[l] = l1;
+        lo[l + 1] = l2;
+        lo[l + 2] = l3;
+        slots[last] = slot;
     }
 
     /** Moves the newest admissible replacement into the bucket; returns its key or null. */
