@@ -68,6 +68,7 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
     private boolean terminated;
     private boolean flushNeeded;
     private boolean drainScheduled;
+    private boolean draining;
     private volatile long rttNanos;
     private volatile int streamCount;
 
@@ -227,6 +228,7 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
             drain();
+            flushIfNeeded();
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -604,7 +606,26 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
 
     /** Sends queued stream data round-robin while the connection is writable. */
     private void drain() {
-        while (!terminated && !ready.isEmpty() && ctx.channel().isWritable()) {
+        if (draining) {
+            return; // re-entered from a flush that changed the channel's writability
+        }
+        draining = true;
+        try {
+            drainLoop();
+        } finally {
+            draining = false;
+        }
+    }
+
+    private void drainLoop() {
+        while (!terminated && !ready.isEmpty()) {
+            if (!ctx.channel().isWritable()) {
+                // Hand what is buffered to the transport; resume on channelWritabilityChanged.
+                flushIfNeeded();
+                if (!ctx.channel().isWritable()) {
+                    break;
+                }
+            }
             YamuxStream stream = ready.poll();
             stream.inReadyQueue = false;
             if (streams.get(stream.id()) != stream) {

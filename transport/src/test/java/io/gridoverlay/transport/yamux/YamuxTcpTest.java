@@ -1,0 +1,126 @@
+package io.gridoverlay.transport.yamux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Yamux over a real loopback TCP connection (plain TCP, no security layer). */
+class YamuxTcpTest {
+
+    private EventLoopGroup group;
+
+    @BeforeEach
+    void setUp() {
+        group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    }
+
+    @AfterEach
+    void tearDown() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Collects a stream's bytes; completes when the peer closes its side. */
+    static final class Collector implements YamuxStreamHandler {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final CompletableFuture<byte[]> done = new CompletableFuture<>();
+
+        @Override
+        public void onData(YamuxStream stream, ByteBuf data) {
+            byte[] chunk = new byte[data.readableBytes()];
+            data.readBytes(chunk);
+            bytes.writeBytes(chunk);
+        }
+
+        @Override
+        public void onRemoteClose(YamuxStream stream) {
+            done.complete(bytes.toByteArray());
+        }
+
+        @Override
+        public void onReset(YamuxStream stream) {
+            done.completeExceptionally(new YamuxStreamException("reset"));
+        }
+    }
+
+    @Test
+    void echoesSeveralMegabytesOnConcurrentStreamsOverLoopback() throws Exception {
+        YamuxConfig config = YamuxConfig.builder().keepAliveInterval(Duration.ofMillis(200))
+                .maxStreamWindow(4 << 20).maxStreamWriteQueue(4 << 20).build();
+        Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new YamuxFrameCodec(config),
+                                new YamuxHandler(config, false, stream -> new EchoHandler()));
+                    }
+                })
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        YamuxHandler session = new YamuxHandler(config, true, YamuxStreamAcceptor.refuseAll());
+        Channel client = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new YamuxFrameCodec(config), session);
+                    }
+                })
+                .connect(server.localAddress()).sync().channel();
+        try {
+            Random random = new Random(1);
+            List<byte[]> payloads = new ArrayList<>();
+            List<Collector> collectors = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                byte[] payload = new byte[1024 * 1024 + random.nextInt(4096)];
+                random.nextBytes(payload);
+                payloads.add(payload);
+                Collector collector = new Collector();
+                collectors.add(collector);
+                YamuxStream stream = session.openStream(collector).get(5, TimeUnit.SECONDS);
+                writeAll(stream, payload).thenCompose(v -> stream.closeWrite());
+            }
+            for (int i = 0; i < payloads.size(); i++) {
+                assertThat(collectors.get(i).done.get(30, TimeUnit.SECONDS)).isEqualTo(payloads.get(i));
+            }
+            Duration rtt = session.ping().get(5, TimeUnit.SECONDS);
+            assertThat(rtt).isPositive();
+            assertThat(session.rtt()).isPositive();
+        } finally {
+            session.close().get(5, TimeUnit.SECONDS);
+            server.close().sync();
+        }
+        assertThat(session.closeFuture()).isCompleted();
+        assertThat(client.isOpen()).isFalse();
+    }
+
+    /** Writes {@code payload} in 32 KiB pieces, each after the previous one was sent (back-pressure). */
+    private static CompletableFuture<Void> writeAll(YamuxStream stream, byte[] payload) {
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (int offset = 0; offset < payload.length; offset += 32 * 1024) {
+            int from = offset;
+            int length = Math.min(32 * 1024, payload.length - offset);
+            chain = chain.thenCompose(v -> stream.write(Unpooled.wrappedBuffer(payload, from, length)));
+        }
+        return chain;
+    }
+}
