@@ -121,7 +121,11 @@ public final class Envelope {
                             + " at offset " + (buf.position() - 1)
                             + " (unknown, repeated or out-of-order field)");
                 }
-                int length = Varint.readLength(buf, buf.remaining());
+                int length = Varint.readLength(buf, bytes.length);
+                if (length > buf.remaining()) {
+                    throw new InvalidEnvelopeException("envelope: field with tag 0x" + Integer.toHexString(tag)
+                            + " declares " + length + " bytes but only " + buf.remaining() + " follow");
+                }
                 byte[] value = new byte[length];
                 buf.get(value);
                 fields[index] = value;
