@@ -12,6 +12,7 @@ import io.gridoverlay.transport.noise.NoiseConfig;
 import io.gridoverlay.transport.noise.NoiseHandshakeHandler;
 import io.gridoverlay.transport.noise.NoiseHandshakeResult;
 import io.gridoverlay.transport.yamux.YamuxConfig;
+import io.gridoverlay.transport.yamux.YamuxFrameCodec;
 import io.gridoverlay.transport.yamux.YamuxHandler;
 import io.gridoverlay.transport.yamux.YamuxStreamLimitException;
 import io.netty.bootstrap.Bootstrap;
@@ -393,7 +394,7 @@ public final class Host implements AutoCloseable {
             NoiseHandshakeHandler noise = outbound
                     ? NoiseHandshakeHandler.initiator(noiseConfig, expected == null ? null : expected.toBytes())
                     : NoiseHandshakeHandler.responder(noiseConfig);
-            ch.pipeline().addAfter("ms-security", "noise", noise);
+            ch.pipeline().addLast("noise", noise);
             noise.result().whenComplete((r, e2) -> {
                 if (e2 != null) {
                     result.completeExceptionally(e2);
@@ -413,7 +414,7 @@ public final class Host implements AutoCloseable {
         MultistreamNegotiationHandler muxer = outbound
                 ? MultistreamNegotiationHandler.initiator(List.of(YAMUX))
                 : MultistreamNegotiationHandler.responder(List.of(YAMUX));
-        ch.pipeline().addAfter("noise", "ms-muxer", muxer);
+        ch.pipeline().addLast("ms-muxer", muxer);
         muxer.selectedProtocol().whenComplete((p, e) -> {
             if (e != null) {
                 result.completeExceptionally(e);
@@ -425,7 +426,8 @@ public final class Host implements AutoCloseable {
                 Connection c = holder[0];
                 return c == null ? null : Stream.acceptInbound(c, ys, config.streamNegotiationTimeout().toMillis());
             });
-            ch.pipeline().addAfter("ms-muxer", "yamux", yamux);
+            ch.pipeline().addLast("yamux-codec", new YamuxFrameCodec(config.yamux()));
+            ch.pipeline().addLast("yamux", yamux);
             Connection c = new Connection(this, ch, yamux, remoteKey, toMultiaddr((InetSocketAddress) ch.remoteAddress()),
                     toMultiaddr((InetSocketAddress) ch.localAddress()), direction);
             holder[0] = c;
@@ -640,7 +642,10 @@ public final class Host implements AutoCloseable {
         private ConnectionLimits limits = ConnectionLimits.DEFAULT;
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration streamNegotiationTimeout = Duration.ofSeconds(10);
-        private YamuxConfig yamux = YamuxConfig.defaults();
+        // A write queue as large as the largest receive window lets a handler that consumes only once it has
+        // written (echo, proxies) run without ever failing a write: the peer's window bounds the queue.
+        private YamuxConfig yamux = YamuxConfig.defaults().toBuilder()
+                .maxStreamWriteQueue(YamuxConfig.defaults().maxStreamWindow()).build();
         private String agentVersion = "gridoverlay/0.1.0";
         private boolean nativeTransport = true;
 

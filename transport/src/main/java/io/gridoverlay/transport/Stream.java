@@ -134,7 +134,8 @@ public final class Stream {
                 timeoutMillis);
         Stream s = new Stream(connection, false, n);
         YamuxStreamHandler adapter = s.adapter();
-        s.attach(ys);
+        // after the acceptor returns, so that the stream's ACK precedes our first data
+        connection.eventLoop().execute(() -> s.attach(ys));
         return adapter;
     }
 

@@ -23,8 +23,6 @@ public final class Perf {
     public static final String PROTOCOL = "/perf/1.0.0";
     /** Write size; the peer's window bounds what is in flight. */
     static final int CHUNK = 64 * 1024;
-    /** Writes in flight per stream before waiting for completions. */
-    static final int MAX_IN_FLIGHT = 16;
     private static final ByteBuf ZEROS = Unpooled.unreleasableBuffer(
             Unpooled.directBuffer(CHUNK).writeZero(CHUNK).asReadOnly());
 
@@ -139,15 +137,14 @@ public final class Perf {
             this.remaining = remaining;
         }
 
-        synchronized void pump() {
-            while (inFlight < MAX_IN_FLIGHT && remaining > 0) {
+        /** Called on the stream's event loop (stream set-up and write completions). */
+        void pump() {
+            while (remaining > 0 && (inFlight == 0 || stream.isWritable())) {
                 int n = (int) Math.min(CHUNK, remaining);
                 remaining -= n;
                 inFlight++;
                 stream.write(ZEROS.retainedSlice(0, n)).whenComplete((v, e) -> {
-                    synchronized (this) {
-                        inFlight--;
-                    }
+                    inFlight--;
                     if (e != null) {
                         done.completeExceptionally(e);
                         stream.reset();
