@@ -121,7 +121,12 @@ public final class Envelope {
                             + " at offset " + (buf.position() - 1)
                             + " (unknown, repeated or out-of-order field)");
                 }
-                int length = Varint.readLength(buf, buf.remaining());
+                int length = Varint.readLength(buf, bytes.length);
+                // checked after the varint: the length bytes themselves are no longer remaining
+                if (length > buf.remaining()) {
+                    throw new InvalidEnvelopeException("envelope: field 0x" + Integer.toHexString(tag) + " of "
+                            + length + " bytes overruns the " + buf.remaining() + " remaining");
+                }
                 byte[] value = new byte[length];
                 buf.get(value);
                 fields[index] = value;

@@ -191,4 +191,16 @@ class CapacityRecordTest {
         Map<String, Object> oddLocation = (Map<String, Object>) oddJson.get("location");
         assertThat(oddLocation).containsEntry("city", "a\"b\\c\n\u0001");
     }
+
+    @Test
+    void envelopeFieldLengthPastTheEndIsATypedRejection() {
+        // regression: a length that fitted the bytes before its varint but not those after it escaped as
+        // BufferUnderflowException from Envelope.open
+        byte[] env = capacity(1).sign(NODE).toBytes();
+        byte[] cut = java.util.Arrays.copyOf(env, env.length - 1);
+        assertThat(reason(CapacityRecord.open(cut, NOW))).contains("overruns");
+        byte[] justKeyTag = {0x0a, 0x02, 0x08};
+        assertThatThrownBy(() -> Envelope.open(justKeyTag, CapacityRecord.DOMAIN))
+                .isInstanceOf(InvalidEnvelopeException.class);
+    }
 }
