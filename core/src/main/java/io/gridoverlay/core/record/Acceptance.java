@@ -6,6 +6,7 @@ import io.gridoverlay.core.identity.PeerId;
 import io.gridoverlay.core.identity.PrivateKey;
 import io.gridoverlay.core.proto.GridProtos;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -40,7 +41,7 @@ public record Acceptance(String deploymentId, long version, byte[] digest, boole
     public Acceptance {
         Objects.requireNonNull(deploymentId, "deploymentId");
         Objects.requireNonNull(reason, "reason");
-        Objects.requireNonNull(at, "at");
+        at = Objects.requireNonNull(at, "at").truncatedTo(ChronoUnit.MILLIS); // the wire carries milliseconds
         Objects.requireNonNull(nodeId, "nodeId");
         digest = digest.clone();
         workloads = List.copyOf(workloads);
@@ -131,7 +132,8 @@ public record Acceptance(String deploymentId, long version, byte[] digest, boole
      */
     public static Verification<SignedRecord<Acceptance>> open(byte[] envelopeBytes, SignedDeployment deployment) {
         try {
-            Envelope env = Envelope.open(envelopeBytes, DOMAIN);
+            // room for the largest payload decode() accepts plus key, type and signature
+            Envelope env = Envelope.open(envelopeBytes, DOMAIN, MAX_ENCODED_LENGTH + 8 * 1024);
             if (!Arrays.equals(env.payloadType(), PAYLOAD_TYPE)) {
                 return Verification.invalid("envelope payload type is not an acceptance");
             }

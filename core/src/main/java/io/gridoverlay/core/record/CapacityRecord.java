@@ -7,6 +7,7 @@ import io.gridoverlay.core.identity.PeerId;
 import io.gridoverlay.core.identity.PrivateKey;
 import io.gridoverlay.core.proto.GridProtos;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -120,8 +121,9 @@ public record CapacityRecord(
         public static final Uptime UNKNOWN = new Uptime(Instant.EPOCH, Instant.EPOCH);
 
         public Uptime {
-            Objects.requireNonNull(since, "since");
-            Objects.requireNonNull(lastReboot, "lastReboot");
+            // The wire carries milliseconds: keep only those, so a record equals itself after a round trip.
+            since = Objects.requireNonNull(since, "since").truncatedTo(ChronoUnit.MILLIS);
+            lastReboot = Objects.requireNonNull(lastReboot, "lastReboot").truncatedTo(ChronoUnit.MILLIS);
         }
     }
 
@@ -135,8 +137,9 @@ public record CapacityRecord(
 
     public CapacityRecord {
         Objects.requireNonNull(nodeId, "nodeId");
-        Objects.requireNonNull(issuedAt, "issuedAt");
-        Objects.requireNonNull(expiresAt, "expiresAt");
+        // The wire carries milliseconds: keep only those, so a record equals itself after a round trip.
+        issuedAt = Objects.requireNonNull(issuedAt, "issuedAt").truncatedTo(ChronoUnit.MILLIS);
+        expiresAt = Objects.requireNonNull(expiresAt, "expiresAt").truncatedTo(ChronoUnit.MILLIS);
         Objects.requireNonNull(total, "total");
         Objects.requireNonNull(free, "free");
         Objects.requireNonNull(location, "location");
@@ -217,7 +220,9 @@ public record CapacityRecord(
             throw new InvalidRecordException("capacity record: country '" + location.country()
                     + "' is not an ISO 3166-1 alpha-2 code");
         }
-        if (Math.abs(location.latitudeE6()) > 90_000_000 || Math.abs(location.longitudeE6()) > 180_000_000) {
+        // Not Math.abs: abs(Integer.MIN_VALUE) is negative and would pass.
+        if (location.latitudeE6() < -90_000_000 || location.latitudeE6() > 90_000_000
+                || location.longitudeE6() < -180_000_000 || location.longitudeE6() > 180_000_000) {
             throw new InvalidRecordException("capacity record: coordinates out of range");
         }
         checkLength("city", location.city());

@@ -8,6 +8,7 @@ import io.gridoverlay.core.identity.PublicKey;
 import io.gridoverlay.core.proto.GridProtos;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -57,8 +58,9 @@ public record Deployment(
         Objects.requireNonNull(contractRef, "contractRef");
         Objects.requireNonNull(metadata, "metadata");
         Objects.requireNonNull(description, "description");
-        Objects.requireNonNull(createdAt, "createdAt");
-        Objects.requireNonNull(expiresAt, "expiresAt");
+        // The wire carries milliseconds: keep only those, so a version equals itself after a round trip.
+        createdAt = Objects.requireNonNull(createdAt, "createdAt").truncatedTo(ChronoUnit.MILLIS);
+        expiresAt = Objects.requireNonNull(expiresAt, "expiresAt").truncatedTo(ChronoUnit.MILLIS);
         Objects.requireNonNull(requirement, "requirement");
         previousDigest = previousDigest.clone();
         workloads = List.copyOf(workloads);
@@ -279,9 +281,9 @@ public record Deployment(
         public Builder expiresAt(Instant v) { expiresAt = v; return this; }
         public Builder requirement(SignatureRequirement v) { requirement = v; return this; }
 
-        /** Adds a workload, stamped with this version. */
+        /** Adds a workload, stamped with this version (unless it is unchanged, see {@link #putWorkload}). */
         public Builder addWorkload(String name, String type, byte[] data) {
-            return addWorkload(new Workload(name, type, (int) version, data, "", ""));
+            return putWorkload(name, type, data, "");
         }
 
         /** Adds a workload as given (its version is kept). */
@@ -291,9 +293,19 @@ public record Deployment(
             return this;
         }
 
-        /** Replaces or adds workload {@code name}; the version is set to this deployment version. */
+        /**
+         * Replaces or adds workload {@code name}; the version is set to this deployment version, except when
+         * the workload is already present with exactly this content: then it keeps its version, as the
+         * successor rules require of an unchanged workload.
+         */
         public Builder putWorkload(String name, String type, byte[] data, String description) {
-            return addWorkload(new Workload(name, type, (int) version, data, description, ""));
+            Workload w = new Workload(name, type, (int) version, data, description, "");
+            for (Workload x : workloads) {
+                if (x.sameContentAs(w)) {
+                    return this;
+                }
+            }
+            return addWorkload(w);
         }
 
         /** Removes workload {@code name}. */

@@ -4,7 +4,9 @@ import io.gridoverlay.core.identity.PeerId;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Namespace {@code grid-dep}: key {@code /grid-dep/<owner peer id, base58>/<deployment id>}, value a
@@ -43,6 +45,13 @@ public final class DeploymentRecordValidator implements RecordValidator {
         return d.verify(now);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Order-independent: every valid value is compared with every other valid value of its version, so
+     * an equivocation is raised whatever the order of {@code values} and whichever version it is at.
+     * O(n) verifications plus a map of one entry per version.
+     */
     @Override
     public int select(byte[] key, List<byte[]> values, Instant now) {
         if (values.isEmpty()) {
@@ -50,25 +59,23 @@ public final class DeploymentRecordValidator implements RecordValidator {
         }
         int best = -1;
         SignedDeployment bestRecord = null;
+        Map<Long, SignedDeployment> firstOfVersion = new HashMap<>();
         for (int i = 0; i < values.size(); i++) {
             Verification<SignedDeployment> v = validate(key, values.get(i), now);
             if (!(v instanceof Verification.Valid<SignedDeployment> ok)) {
                 continue;
             }
             SignedDeployment d = ok.value();
-            if (bestRecord == null || d.deployment().version() > bestRecord.deployment().version()) {
+            SignedDeployment same = firstOfVersion.putIfAbsent(d.deployment().version(), d);
+            if (same != null && !Arrays.equals(d.digest(), same.digest())) {
+                throw new EquivocationException("deployment " + d.deployment().deploymentId() + " v"
+                        + d.deployment().version() + " exists with two digests", EquivocationProof.of(same, d));
+            }
+            if (bestRecord == null || d.deployment().version() > bestRecord.deployment().version()
+                    || (d.deployment().version() == bestRecord.deployment().version()
+                        && d.signatures().size() > bestRecord.signatures().size())) {
                 best = i;
                 bestRecord = d;
-            } else if (d.deployment().version() == bestRecord.deployment().version()) {
-                if (!Arrays.equals(d.digest(), bestRecord.digest())) {
-                    throw new EquivocationException("deployment " + d.deployment().deploymentId() + " v"
-                            + d.deployment().version() + " exists with two digests",
-                            EquivocationProof.of(bestRecord, d));
-                }
-                if (d.signatures().size() > bestRecord.signatures().size()) {
-                    best = i;
-                    bestRecord = d;
-                }
             }
         }
         return best < 0 ? 0 : best;

@@ -36,6 +36,8 @@ public final class SignedDeployment {
     public static final byte[] PAYLOAD_TYPE = {(byte) 0x82, (byte) 0x82, (byte) 0xC0, 0x01};
     /** Largest encoded record accepted. */
     public static final int MAX_ENCODED_LENGTH = Deployment.MAX_BODY_LENGTH + 64 * 1024;
+    /** Largest envelope accepted by {@link #openEnvelope}: a largest record plus key, type and signature. */
+    public static final int MAX_ENVELOPE_LENGTH = MAX_ENCODED_LENGTH + 8 * 1024;
 
     /** One collected signature. */
     public record Signature(PublicKey signer, byte[] signature) {
@@ -75,7 +77,13 @@ public final class SignedDeployment {
     /** An unsigned record of {@code deployment}, ready to collect signatures. */
     public static SignedDeployment of(Deployment deployment) {
         deployment.validateSchema();
-        return new SignedDeployment(deployment.encodeBody(), deployment, List.of());
+        byte[] body = deployment.encodeBody();
+        if (body.length > Deployment.MAX_BODY_LENGTH) {
+            // decode() would refuse it: do not let a record be signed that nobody can read back
+            throw new InvalidRecordException("deployment " + deployment.deploymentId() + ": body of " + body.length
+                    + " bytes exceeds the limit of " + Deployment.MAX_BODY_LENGTH);
+        }
+        return new SignedDeployment(body, deployment, List.of());
     }
 
     /**
@@ -288,7 +296,7 @@ public final class SignedDeployment {
     public static SignedDeployment openEnvelope(byte[] envelopeBytes) {
         Envelope env;
         try {
-            env = Envelope.open(envelopeBytes, DOMAIN);
+            env = Envelope.open(envelopeBytes, DOMAIN, MAX_ENVELOPE_LENGTH);
         } catch (DecodingException e) {
             throw new InvalidRecordException("deployment envelope: " + e.getMessage(), e);
         }
