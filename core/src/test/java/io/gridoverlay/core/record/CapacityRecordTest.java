@@ -198,7 +198,7 @@ class CapacityRecordTest {
         // BufferUnderflowException from Envelope.open
         byte[] env = capacity(1).sign(NODE).toBytes();
         byte[] cut = java.util.Arrays.copyOf(env, env.length - 1);
-        assertThat(reason(CapacityRecord.open(cut, NOW))).contains("overruns");
+        assertThat(reason(CapacityRecord.open(cut, NOW))).contains("declares 64 bytes but only 63 follow");
         byte[] justKeyTag = {0x0a, 0x02, 0x08};
         assertThatThrownBy(() -> Envelope.open(justKeyTag, CapacityRecord.DOMAIN))
                 .isInstanceOf(InvalidEnvelopeException.class);
