@@ -282,7 +282,7 @@ public final class TransportKadNetwork implements KadNetwork, AutoCloseable {
         final KadFrameDecoder decoder = new KadFrameDecoder(codec.limits().maxMessageSize());
         CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
         ScheduledFuture<?> idle;
-        boolean dead;
+        volatile boolean dead;
 
         Inbound(Stream stream) {
             this.stream = stream;
