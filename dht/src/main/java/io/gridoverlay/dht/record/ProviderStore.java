@@ -1,0 +1,136 @@
+package io.gridoverlay.dht.record;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.gridoverlay.core.identity.PeerId;
+import io.gridoverlay.dht.protocol.PeerInfo;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Who provides which key: per key, a set of providers with their addresses, each entry living
+ * {@code providerTtl} after it was last added. Re-adding a provider refreshes its entry and addresses.
+ * Bounded per key (when full, the entry expiring first gives way to a new one) and in total (Caffeine
+ * evicts whole keys by its size policy when the sum of entries exceeds {@code maxProviders}).
+ *
+ * <p>Thread-safe; an add to one key is atomic. Costs: O(providers of the key) per add and per read.
+ */
+public final class ProviderStore {
+    private final ProviderStoreConfig config;
+    private final Clock clock;
+    private final Cache<ByteKey, List<Entry>> cache;
+
+    /** One provider of a key until {@code expiresAtMillis}. */
+    private record Entry(PeerInfo provider, long expiresAtMillis) {
+    }
+
+    public ProviderStore(ProviderStoreConfig config) {
+        this.config = config;
+        this.clock = config.clock();
+        this.cache = Caffeine.newBuilder()
+                .maximumWeight(config.maxProviders())
+                .weigher((ByteKey k, List<Entry> v) -> Math.max(1, v.size()))
+                .expireAfter(new Expiry<ByteKey, List<Entry>>() {
+                    @Override
+                    public long expireAfterCreate(ByteKey key, List<Entry> value, long currentTime) {
+                        return untilLast(value);
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(ByteKey key, List<Entry> value, long currentTime, long currentDuration) {
+                        return untilLast(value);
+                    }
+
+                    @Override
+                    public long expireAfterRead(ByteKey key, List<Entry> value, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+                })
+                .ticker(RecordStore.clockTicker(clock))
+                .executor(Runnable::run)
+                .build();
+    }
+
+    public ProviderStoreConfig config() {
+        return config;
+    }
+
+    /** Records that {@code provider} provides {@code key} for the next {@code providerTtl}. */
+    public void addProvider(byte[] key, PeerInfo provider) {
+        long now = clock.millis();
+        long until = now + config.providerTtl().toMillis();
+        cache.asMap().compute(ByteKey.copyOf(key), (k, current) -> {
+            List<Entry> next = new ArrayList<>(current == null ? 1 : current.size() + 1);
+            if (current != null) {
+                for (Entry e : current) {
+                    if (e.expiresAtMillis > now && !e.provider.peerId().equals(provider.peerId())) {
+                        next.add(e);
+                    }
+                }
+            }
+            if (next.size() >= config.maxProvidersPerKey()) {
+                next.sort(Comparator.comparingLong(Entry::expiresAtMillis));
+                next.subList(0, next.size() - config.maxProvidersPerKey() + 1).clear();
+            }
+            next.add(new Entry(provider, until));
+            return List.copyOf(next);
+        });
+    }
+
+    /** The unexpired providers of {@code key}, most recently added first. */
+    public List<PeerInfo> providers(byte[] key) {
+        List<Entry> entries = cache.getIfPresent(ByteKey.copyOf(key));
+        if (entries == null) {
+            return List.of();
+        }
+        long now = clock.millis();
+        List<Entry> live = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            if (e.expiresAtMillis > now) {
+                live.add(e);
+            }
+        }
+        live.sort(Comparator.comparingLong(Entry::expiresAtMillis).reversed());
+        List<PeerInfo> out = new ArrayList<>(live.size());
+        live.forEach(e -> out.add(e.provider));
+        return out;
+    }
+
+    /** Whether {@code peer} is an unexpired provider of {@code key}. */
+    public boolean isProvider(byte[] key, PeerId peer) {
+        return providers(key).stream().anyMatch(p -> p.peerId().equals(peer));
+    }
+
+    /** Number of keys with providers (expired ones may count until the next maintenance). */
+    public long keyCount() {
+        cache.cleanUp();
+        return cache.estimatedSize();
+    }
+
+    /** Number of provider entries over all keys, expired ones included until the next maintenance. */
+    public long entryCount() {
+        cache.cleanUp();
+        long n = 0;
+        for (List<Entry> v : cache.asMap().values()) {
+            n += v.size();
+        }
+        return n;
+    }
+
+    /** Runs pending expiry and eviction now. */
+    public void cleanUp() {
+        cache.cleanUp();
+    }
+
+    private long untilLast(List<Entry> entries) {
+        long last = 0;
+        for (Entry e : entries) {
+            last = Math.max(last, e.expiresAtMillis);
+        }
+        long left = last - clock.millis();
+        return left <= 0 ? 0 : java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(left);
+    }
+}

@@ -1,0 +1,203 @@
+package io.gridoverlay.dht.protocol;
+
+import static io.gridoverlay.dht.protocol.KadFixtures.info;
+import static io.gridoverlay.dht.protocol.KadFixtures.peer;
+import static io.gridoverlay.dht.protocol.KadFixtures.peers;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.gridoverlay.dht.proto.DhtProto;
+import io.gridoverlay.dht.protocol.KadProtocolException.Kind;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+class KadCodecTest {
+    final KadCodec codec = KadCodec.withDefaults();
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------ examples
+
+    @Test
+    void findNodeRequestHasTheGoWireBytes() {
+        byte[] key = bytes("abc");
+        // field 1 (type) = 4, field 2 (key) = "abc"; proto3 omits nothing else
+        assertThat(HexFormat.of().formatHex(codec.encodeRequest(new KadRequest.FindNode(key))))
+                .isEqualTo("0804120361626" + "3");
+        assertThat(HexFormat.of().formatHex(codec.frameRequest(new KadRequest.FindNode(key))))
+                .isEqualTo("070804120361626" + "3");
+    }
+
+    @Test
+    void putValueUsesRecordFieldNumbers() throws Exception {
+        KadRecord r = new KadRecord(bytes("/v/k"), bytes("val"), "2024-01-01T00:00:00Z");
+        DhtProto.Message m = DhtProto.Message.parseFrom(codec.encodeRequest(new KadRequest.PutValue(r)));
+        assertThat(m.getType()).isEqualTo(DhtProto.Message.MessageType.PUT_VALUE);
+        assertThat(m.getKey().toStringUtf8()).isEqualTo("/v/k");
+        assertThat(m.getRecord().getValue().toStringUtf8()).isEqualTo("val");
+        assertThat(m.getRecord().getTimeReceived()).isEqualTo("2024-01-01T00:00:00Z");
+        // Record.timeReceived is field 5 (tag 0x2a)
+        assertThat(HexFormat.of().formatHex(m.getRecord().toByteArray())).contains("2a14");
+    }
+
+    @Test
+    void everyRequestRoundTrips() {
+        List<KadRequest> all = List.of(new KadRequest.FindNode(peer(1).toBytes()), new KadRequest.GetValue(bytes("/pk/x")),
+                new KadRequest.PutValue(KadRecord.of(bytes("/v/1"), bytes("one"))),
+                new KadRequest.GetProviders(bytes("cid")), new KadRequest.AddProvider(bytes("cid"), List.of(info(3, 2))),
+                new KadRequest.Ping());
+        for (KadRequest r : all) {
+            assertThat(codec.decodeRequest(codec.encodeRequest(r))).isEqualTo(r);
+        }
+    }
+
+    @Test
+    void invalidPeersAndAddressesAreDroppedIndividually() {
+        DhtProto.Message m = DhtProto.Message.newBuilder()
+                .setType(DhtProto.Message.MessageType.FIND_NODE)
+                .setKey(ByteString.copyFromUtf8("k"))
+                .addCloserPeers(DhtProto.Message.Peer.newBuilder().setId(ByteString.copyFromUtf8("not a peer id")))
+                .addCloserPeers(DhtProto.Message.Peer.newBuilder().setId(ByteString.copyFrom(peer(2).toBytes()))
+                        .addAddrs(ByteString.copyFrom(new byte[] {(byte) 0xff, 1, 2}))
+                        .addAddrs(ByteString.copyFrom(KadFixtures.addr(5).toBytes())))
+                .build();
+        KadResponse r = codec.decodeResponse(m.toByteArray(), new KadRequest.FindNode(bytes("k")));
+        assertThat(r.closerPeers()).containsExactly(new PeerInfo(peer(2), List.of(KadFixtures.addr(5))));
+    }
+
+    @Test
+    void peersAndAddressesBeyondTheLimitsAreDropped() {
+        KadCodec small = new KadCodec(KadLimits.builder().maxPeersPerList(3).maxAddressesPerPeer(1).build());
+        KadResponse big = KadResponse.findNode(bytes("k"), peers(5));
+        KadResponse r = small.decodeResponse(small.encodeResponse(big), new KadRequest.FindNode(bytes("k")));
+        assertThat(r.closerPeers()).hasSize(3);
+        assertThat(r.closerPeers()).allSatisfy(p -> assertThat(p.addresses()).hasSize(1));
+    }
+
+    @Test
+    void keyAndValueLimitsAreEnforced() {
+        KadCodec small = new KadCodec(KadLimits.builder().maxKeyLength(8).maxValueLength(4).maxProviderKeyLength(3).build());
+        assertThatThrownBy(() -> small.decodeRequest(codec.encodeRequest(new KadRequest.GetValue(new byte[9]))))
+                .isInstanceOfSatisfying(KadProtocolException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE));
+        assertThatThrownBy(() -> small.decodeRequest(codec.encodeRequest(
+                new KadRequest.PutValue(KadRecord.of(bytes("/v/k"), new byte[5])))))
+                .isInstanceOfSatisfying(KadProtocolException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE))
+                .hasMessageContaining("value of 5 bytes");
+        assertThatThrownBy(() -> small.decodeRequest(codec.encodeRequest(new KadRequest.GetProviders(new byte[4]))))
+                .isInstanceOfSatisfying(KadProtocolException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE));
+        assertThatThrownBy(() -> codec.decodeRequest(codec.encodeRequest(new KadRequest.GetProviders(new byte[81]))))
+                .isInstanceOf(KadProtocolException.class);
+    }
+
+    @Test
+    void structurallyInvalidRequestsAreRejected() {
+        assertThatThrownBy(() -> codec.decodeRequest(new byte[] {0x08, 0x04}))
+                .isInstanceOfSatisfying(KadProtocolException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID_FIELD))
+                .hasMessageContaining("FIND_NODE with an empty key");
+        assertThatThrownBy(() -> codec.decodeRequest(DhtProto.Message.newBuilder().setKey(ByteString.copyFromUtf8("k"))
+                .build().toByteArray()))
+                .hasMessageContaining("PUT_VALUE without a record");
+        byte[] mismatch = DhtProto.Message.newBuilder().setType(DhtProto.Message.MessageType.PUT_VALUE)
+                .setKey(ByteString.copyFromUtf8("/v/a"))
+                .setRecord(DhtProto.Record.newBuilder().setKey(ByteString.copyFromUtf8("/v/b"))).build().toByteArray();
+        assertThatThrownBy(() -> codec.decodeRequest(mismatch)).hasMessageContaining("differs from the message key");
+        assertThatThrownBy(() -> codec.decodeRequest(new byte[] {0x08, 0x09}))
+                .hasMessageContaining("unknown message type 9");
+        assertThatThrownBy(() -> codec.decodeRequest(new byte[] {(byte) 0xff, (byte) 0xff}))
+                .isInstanceOfSatisfying(KadProtocolException.class, e -> assertThat(e.kind()).isEqualTo(Kind.MALFORMED));
+    }
+
+    @Test
+    void responsesAreCheckedAgainstTheirRequest() {
+        KadRequest get = new KadRequest.GetValue(bytes("/v/a"));
+        byte[] wrongType = codec.encodeResponse(KadResponse.findNode(bytes("/v/a"), List.of()));
+        assertThatThrownBy(() -> codec.decodeResponse(wrongType, get))
+                .isInstanceOfSatisfying(KadProtocolException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNEXPECTED_TYPE));
+        byte[] foreignRecord = codec.encodeResponse(KadResponse.getValue(bytes("/v/a"),
+                Optional.of(KadRecord.of(bytes("/v/b"), bytes("x"))), List.of()));
+        assertThatThrownBy(() -> codec.decodeResponse(foreignRecord, get)).hasMessageContaining("answered with a record under /v/b");
+        KadRequest put = new KadRequest.PutValue(KadRecord.of(bytes("/v/a"), bytes("x")));
+        byte[] badEcho = codec.encodeResponse(KadResponse.putValue(KadRecord.of(bytes("/v/a"), bytes("y"))));
+        assertThatThrownBy(() -> codec.decodeResponse(badEcho, put)).hasMessageContaining("echoes another record");
+        byte[] goodEcho = codec.encodeResponse(KadResponse.putValue(new KadRecord(bytes("/v/a"), bytes("x"), "t")));
+        assertThat(codec.decodeResponse(goodEcho, put).record()).hasValueSatisfying(r -> assertThat(r.timeReceived()).isEqualTo("t"));
+    }
+
+    @Test
+    void frameRefusesMessagesOverTheLimit() {
+        KadCodec small = new KadCodec(KadLimits.builder().maxMessageSize(10).build());
+        assertThatThrownBy(() -> small.frameResponse(KadResponse.findNode(bytes("k"), peers(1))))
+                .isInstanceOfSatisfying(KadProtocolException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE));
+        assertThatThrownBy(() -> small.decodeRequest(new byte[11])).hasMessageContaining("exceeds the limit of 10");
+    }
+
+    // ------------------------------------------------------------------ properties
+
+    @Provide
+    Arbitrary<byte[]> keys() {
+        return Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(80);
+    }
+
+    @Provide
+    Arbitrary<List<PeerInfo>> peerLists() {
+        return Combinators.combine(Arbitraries.integers().between(1, 5000), Arbitraries.integers().between(0, 4))
+                .as(KadFixtures::info).list().ofMaxSize(25);
+    }
+
+    @Provide
+    Arbitrary<KadRecord> records() {
+        return Combinators.combine(keys(), Arbitraries.bytes().array(byte[].class).ofMaxSize(300),
+                Arbitraries.strings().ofMaxLength(40)).as(KadRecord::new);
+    }
+
+    @Provide
+    Arbitrary<KadRequest> requests() {
+        return Arbitraries.oneOf(
+                keys().map(KadRequest.FindNode::new),
+                keys().map(KadRequest.GetValue::new),
+                keys().map(KadRequest.GetProviders::new),
+                Combinators.combine(keys(), peerLists()).as(KadRequest.AddProvider::new),
+                records().map(KadRequest.PutValue::new),
+                Arbitraries.just(new KadRequest.Ping()));
+    }
+
+    @Property(tries = 200)
+    void requestsRoundTrip(@ForAll("requests") KadRequest request) {
+        assertThat(codec.decodeRequest(codec.encodeRequest(request))).isEqualTo(request);
+    }
+
+    @Property(tries = 200)
+    void responsesRoundTrip(@ForAll("keys") byte[] key, @ForAll("peerLists") List<PeerInfo> closer,
+                            @ForAll("peerLists") List<PeerInfo> providers, @ForAll("records") KadRecord record) {
+        KadResponse fn = KadResponse.findNode(key, closer);
+        assertThat(codec.decodeResponse(codec.encodeResponse(fn), new KadRequest.FindNode(key))).isEqualTo(fn);
+        KadResponse gp = KadResponse.getProviders(key, providers, closer);
+        assertThat(codec.decodeResponse(codec.encodeResponse(gp), new KadRequest.GetProviders(key))).isEqualTo(gp);
+        KadRecord underKey = new KadRecord(key, record.value(), record.timeReceived());
+        KadResponse gv = KadResponse.getValue(key, Optional.of(underKey), closer);
+        assertThat(codec.decodeResponse(codec.encodeResponse(gv), new KadRequest.GetValue(key))).isEqualTo(gv);
+    }
+
+    @Property(tries = 300)
+    void arbitraryBytesDecodeOrFailTyped(@ForAll byte[] garbage) {
+        try {
+            KadRequest r = codec.decodeRequest(garbage);
+            // whatever was accepted re-decodes to the same request
+            assertThat(codec.decodeRequest(codec.encodeRequest(r))).isEqualTo(r);
+        } catch (KadProtocolException expected) {
+            assertThat(expected.getMessage()).isNotBlank();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.gridoverlay.dht.record;
+
+import static io.gridoverlay.dht.protocol.KadFixtures.info;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gridoverlay.dht.protocol.PeerInfo;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class ProviderStoreTest {
+    final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T12:00:00Z"));
+    final byte[] key = {1, 2, 3};
+
+    ProviderStore store(ProviderStoreConfig.Builder b) {
+        return new ProviderStore(b.clock(clock).build());
+    }
+
+    @Test
+    void providersAreListedNewestFirstAndReAddingRefreshes() {
+        ProviderStore s = store(ProviderStoreConfig.builder());
+        s.addProvider(key, info(1, 1));
+        clock.advance(Duration.ofSeconds(1));
+        s.addProvider(key, info(2, 1));
+        assertThat(s.providers(key)).containsExactly(info(2, 1), info(1, 1));
+        clock.advance(Duration.ofSeconds(1));
+        PeerInfo moved = new PeerInfo(info(1, 1).peerId(), info(9, 2).addresses());
+        s.addProvider(key, moved);
+        assertThat(s.providers(key)).containsExactly(moved, info(2, 1));
+        assertThat(s.providers(new byte[] {9})).isEmpty();
+    }
+
+    @Test
+    void providersExpireAfter48Hours() {
+        ProviderStore s = store(ProviderStoreConfig.builder());
+        s.addProvider(key, info(1, 1));
+        clock.advance(Duration.ofHours(47));
+        s.addProvider(key, info(2, 1));
+        assertThat(s.providers(key)).hasSize(2);
+        clock.advance(Duration.ofHours(1));
+        assertThat(s.providers(key)).containsExactly(info(2, 1));
+        clock.advance(Duration.ofHours(47));
+        assertThat(s.providers(key)).isEmpty();
+        assertThat(s.keyCount()).isZero();
+    }
+
+    @Test
+    void boundedPerKeyTheOldestGivesWay() {
+        ProviderStore s = store(ProviderStoreConfig.builder().maxProvidersPerKey(3));
+        for (int i = 1; i <= 5; i++) {
+            s.addProvider(key, info(i, 1));
+            clock.advance(Duration.ofSeconds(1));
+        }
+        assertThat(s.providers(key)).containsExactly(info(5, 1), info(4, 1), info(3, 1));
+    }
+
+    @Test
+    void boundedInTotal() {
+        ProviderStore s = store(ProviderStoreConfig.builder().maxProvidersPerKey(5).maxProviders(20));
+        for (int k = 0; k < 50; k++) {
+            for (int i = 1; i <= 3; i++) {
+                s.addProvider(new byte[] {(byte) k}, info(i, 1));
+            }
+        }
+        s.cleanUp();
+        assertThat(s.entryCount()).isLessThanOrEqualTo(20);
+    }
+}
