@@ -1,0 +1,629 @@
+package io.gridoverlay.dht;
+
+import io.gridoverlay.core.encoding.Multiaddr;
+import io.gridoverlay.core.encoding.Protocol;
+import io.gridoverlay.core.identity.PeerId;
+import io.gridoverlay.core.record.EquivocationException;
+import io.gridoverlay.dht.protocol.ClosestPeersSource;
+import io.gridoverlay.dht.protocol.KadNetwork;
+import io.gridoverlay.dht.protocol.KadRecord;
+import io.gridoverlay.dht.protocol.KadRequest;
+import io.gridoverlay.dht.protocol.KadResponse;
+import io.gridoverlay.dht.protocol.KadServer;
+import io.gridoverlay.dht.protocol.PeerInfo;
+import io.gridoverlay.dht.query.ClosestPeersIterator;
+import io.gridoverlay.dht.query.FindPeerQuery;
+import io.gridoverlay.dht.query.GetProvidersQuery;
+import io.gridoverlay.dht.query.GetValueQuery;
+import io.gridoverlay.dht.query.LookupConfig;
+import io.gridoverlay.dht.query.LookupState;
+import io.gridoverlay.dht.query.LookupStats;
+import io.gridoverlay.dht.query.PeerLookup;
+import io.gridoverlay.dht.record.ProviderStore;
+import io.gridoverlay.dht.record.ProviderStoreConfig;
+import io.gridoverlay.dht.record.RecordRejectedException;
+import io.gridoverlay.dht.record.RecordStore;
+import io.gridoverlay.dht.record.RecordStoreConfig;
+import io.gridoverlay.dht.record.Validators;
+import io.gridoverlay.dht.routing.AddResult;
+import io.gridoverlay.dht.routing.IpGroup;
+import io.gridoverlay.dht.routing.Key;
+import io.gridoverlay.dht.routing.RoutingTable;
+import io.gridoverlay.dht.routing.RoutingTableConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Kademlia DHT node speaking the libp2p Kad protocol through a {@link KadNetwork}: iterative lookups
+ * (FIND_NODE, GET_VALUE with quorum and correction, PUT_VALUE to the k closest, GET_PROVIDERS /
+ * ADD_PROVIDER, FIND_PEER), a routing table fed by the peers that answer, bootstrap, random-walk bucket
+ * refresh, and in server mode the request handler with record and provider stores.
+ *
+ * <p>The same code runs over libp2p streams ({@link io.gridoverlay.dht.net.TransportKadNetwork}) and in the
+ * simulator: it does no I/O itself. All state is confined to the {@link DhtScheduler}'s thread; the public
+ * methods are thread-safe and return futures completed on that thread.
+ */
+public final class KademliaDht implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KademliaDht.class);
+
+    private final KadNetwork network;
+    private final DhtScheduler scheduler;
+    private final PeerId self;
+    private final Key selfKey;
+    private final Supplier<List<Multiaddr>> selfAddresses;
+    private final RoutingTable<PeerInfo> table;
+    private final Object tableLock = new Object();
+    private final LookupConfig lookupConfig;
+    private final int disjointPaths;
+    private final Duration requestTimeout;
+    private final RecordStore records;
+    private final ProviderStore providers;
+    private final Validators validators;
+    private final boolean serverMode;
+    private final Duration refreshInterval;
+    private final int defaultQuorum;
+    private final Random random;
+    private final AtomicLong lookups = new AtomicLong();
+    private final AtomicLong requestsSent = new AtomicLong();
+    private final AtomicLong requestFailures = new AtomicLong();
+    private volatile Runnable refreshTask;
+    private volatile boolean closed;
+
+    private KademliaDht(Builder b) {
+        this.network = b.network;
+        this.scheduler = b.scheduler != null ? b.scheduler : DhtScheduler.singleThread("dht-" + b.network.self()
+                .toBase58().substring(0, 10));
+        this.self = network.self();
+        this.selfKey = keyOf(self);
+        this.selfAddresses = b.selfAddresses;
+        this.table = new RoutingTable<>(selfKey, b.routing);
+        this.lookupConfig = b.lookup;
+        this.disjointPaths = b.disjointPaths;
+        this.requestTimeout = b.lookup.peerTimeout();
+        this.validators = b.validators;
+        this.records = new RecordStore(b.recordStore, validators);
+        this.providers = new ProviderStore(b.providerStore);
+        this.serverMode = b.serverMode;
+        this.refreshInterval = b.refreshInterval;
+        this.defaultQuorum = b.quorum;
+        this.random = new Random(b.seed ^ selfKey.hashCode());
+        if (serverMode) {
+            KadServer server = KadServer.builder()
+                    .self(() -> new PeerInfo(self, selfAddresses.get()))
+                    .peers(ClosestPeersSource.of(table, tableLock))
+                    .records(records)
+                    .providers(providers)
+                    .k(b.routing.k())
+                    .build();
+            network.setRequestHandler((from, request) -> {
+                // a peer that queries us in server mode is a candidate, but only one that answers enters the table
+                return server.handle(from, request);
+            });
+        }
+    }
+
+    /** A builder over {@code network}. */
+    public static Builder builder(KadNetwork network) {
+        return new Builder(network);
+    }
+
+    /** The 256-bit Kademlia key of a peer: SHA-256 of its id bytes. */
+    public static Key keyOf(PeerId peer) {
+        return Key.sha256(peer.toBytes());
+    }
+
+    public PeerId self() {
+        return self;
+    }
+
+    public boolean isServerMode() {
+        return serverMode;
+    }
+
+    public RecordStore records() {
+        return records;
+    }
+
+    public ProviderStore providers() {
+        return providers;
+    }
+
+    // ------------------------------------------------------------------ routing table
+
+    /**
+     * Offers {@code peer} to the routing table, e.g. when the transport learned that it serves the Kad
+     * protocol. Only DHT servers enter.
+     */
+    public CompletableFuture<AddResult> addPeer(PeerInfo peer, boolean dhtServer) {
+        return onLoop(() -> tryAdd(peer, dhtServer));
+    }
+
+    /** Peers in the routing table. */
+    public int routingTableSize() {
+        synchronized (tableLock) {
+            return table.size();
+        }
+    }
+
+    /** Peers per bucket (index 255 is the farthest half of the key space). */
+    public int[] peersPerBucket() {
+        synchronized (tableLock) {
+            return table.peersPerBucket();
+        }
+    }
+
+    /** The k closest peers to {@code key} in the local routing table (no network). */
+    public List<PeerInfo> localClosestPeers(Key key, int count) {
+        synchronized (tableLock) {
+            return table.closestPeers(key, count);
+        }
+    }
+
+    /** Health counters: lookups started, requests sent, requests failed. */
+    public Metrics metrics() {
+        return new Metrics(lookups.get(), requestsSent.get(), requestFailures.get(), routingTableSize());
+    }
+
+    /** Routing table and traffic counters. */
+    public record Metrics(long lookups, long requestsSent, long requestFailures, int routingTableSize) {
+    }
+
+    private AddResult tryAdd(PeerInfo peer, boolean server) {
+        if (peer.peerId().equals(self)) {
+            return AddResult.SELF;
+        }
+        synchronized (tableLock) {
+            return table.tryAdd(keyOf(peer.peerId()), peer, server, ipGroup(peer.addresses()));
+        }
+    }
+
+    private void onResponded(PeerInfo peer) {
+        // prefer the addresses we already hold if the response came without any
+        if (peer.addresses().isEmpty()) {
+            synchronized (tableLock) {
+                PeerInfo known = table.get(keyOf(peer.peerId()));
+                if (known != null) {
+                    peer = known;
+                }
+            }
+        }
+        tryAdd(peer, true);
+    }
+
+    private void onUnresponsive(PeerInfo peer) {
+        requestFailures.incrementAndGet();
+        synchronized (tableLock) {
+            Key k = keyOf(peer.peerId());
+            if (table.contains(k)) {
+                table.markFailed(k);
+            }
+        }
+    }
+
+    static IpGroup ipGroup(List<Multiaddr> addresses) {
+        for (Multiaddr a : addresses) {
+            Multiaddr.Component c = a.components().get(0);
+            if (c.protocol() == Protocol.IP4 || c.protocol() == Protocol.IP6) {
+                try {
+                    return IpGroup.of(InetAddress.getByAddress(c.value()));
+                } catch (UnknownHostException e) {
+                    return IpGroup.EXEMPT;
+                }
+            }
+        }
+        return IpGroup.EXEMPT;
+    }
+
+    // ------------------------------------------------------------------ bootstrap and refresh
+
+    /**
+     * Adds {@code seeds} to the routing table, looks up our own key to fill the nearby buckets, and starts
+     * the periodic random-walk refresh. Completes when the self-lookup finished.
+     */
+    public CompletableFuture<LookupResult> bootstrap(Collection<PeerInfo> seeds) {
+        return onLoop(() -> {
+            for (PeerInfo s : seeds) {
+                tryAdd(s, true);
+            }
+            return null;
+        }).thenCompose(v -> lookup(selfKey, self.toBytes())).whenComplete((r, e) -> startRefresh());
+    }
+
+    private void startRefresh() {
+        if (refreshInterval.isZero() || refreshTask != null || closed) {
+            return;
+        }
+        long interval = refreshInterval.toNanos();
+        Runnable[] self = new Runnable[1];
+        self[0] = () -> {
+            if (closed) {
+                return;
+            }
+            refreshDueBuckets().whenComplete((v, e) -> refreshTask = scheduler.schedule(self[0], interval));
+        };
+        refreshTask = scheduler.schedule(self[0], interval);
+    }
+
+    /** Looks up a random key in every bucket not looked up within the refresh interval. */
+    public CompletableFuture<Void> refreshDueBuckets() {
+        return onLoop(() -> {
+            int[] due;
+            synchronized (tableLock) {
+                due = table.bucketsDueForRefresh(scheduler.nanoTime(), refreshInterval.toNanos());
+            }
+            return due;
+        }).thenCompose(due -> {
+            List<CompletableFuture<LookupResult>> walks = new ArrayList<>();
+            for (int index : due) {
+                Key target = Key.randomInBucket(selfKey, index, random);
+                walks.add(lookup(target, target.toBytes()));
+            }
+            return CompletableFuture.allOf(walks.toArray(CompletableFuture[]::new));
+        });
+    }
+
+    // ------------------------------------------------------------------ lookups
+
+    /** The k closest peers to {@code key} (bytes as in FIND_NODE: a peer id or a record key). */
+    public CompletableFuture<LookupResult> findClosestPeers(byte[] key) {
+        return lookup(Key.sha256(key), key);
+    }
+
+    private CompletableFuture<LookupResult> lookup(Key target, byte[] wireKey) {
+        CompletableFuture<LookupResult> result = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            PeerLookup<PeerInfo> it = newLookup(target);
+            KadRequest request = new KadRequest.FindNode(wireKey);
+            new Run(it::next, it::onFailure, it::nextTimerNanos, p -> request,
+                    (p, r) -> it.onSuccess(p, closer(r)),
+                    () -> result.complete(new LookupResult(it.closestPeers(), it.stats())), target).start();
+        });
+        return result;
+    }
+
+    /** Finds {@code peer}'s addresses: from the routing table, or by a lookup that stops when it is seen. */
+    public CompletableFuture<Optional<PeerInfo>> findPeer(PeerId peer) {
+        CompletableFuture<Optional<PeerInfo>> result = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            Key target = keyOf(peer);
+            PeerInfo known;
+            synchronized (tableLock) {
+                known = table.get(target);
+            }
+            if (known != null && !known.addresses().isEmpty()) {
+                result.complete(Optional.of(known));
+                return;
+            }
+            FindPeerQuery<PeerInfo> q = new FindPeerQuery<>(newLookup(target));
+            KadRequest request = new KadRequest.FindNode(peer.toBytes());
+            new Run(q::next, q::onFailure, q::nextTimerNanos, p -> request, (p, r) -> q.onSuccess(p, closer(r)),
+                    () -> result.complete(q.found()), target).start();
+        });
+        return result;
+    }
+
+    /**
+     * Stores {@code value} under {@code key} locally (server mode) and at the k closest peers. The value must
+     * pass the namespace's validator. Completes with the number of remote peers that stored it.
+     *
+     * @throws RecordRejectedException (in the future) if the value is invalid
+     */
+    public CompletableFuture<Integer> putValue(byte[] key, byte[] value) {
+        KadRecord record = KadRecord.of(key, value);
+        var v = validators.validate(key, value, scheduler.now());
+        if (!v.isValid()) {
+            return CompletableFuture.failedFuture(new RecordRejectedException(RecordRejectedException.Reason.INVALID,
+                    ((io.gridoverlay.core.record.Verification.Invalid<?>) v).reason()));
+        }
+        if (serverMode) {
+            try {
+                records.put(record);
+            } catch (RecordRejectedException e) {
+                LOG.debug("not storing {} locally: {}", io.gridoverlay.core.record.RecordValidator.keyText(key),
+                        e.getMessage());
+            }
+        }
+        return findClosestPeers(key).thenCompose(r -> sendToAll(r.peers(), new KadRequest.PutValue(record)));
+    }
+
+    /** Gets the best value under {@code key} with the default quorum. */
+    public CompletableFuture<Optional<byte[]>> getValue(byte[] key) {
+        return getValue(key, defaultQuorum);
+    }
+
+    /**
+     * Gets the best valid value under {@code key}: stops after {@code quorum} valid answers (0 = ask until the
+     * lookup ends), then sends the best value to the closest peers that returned an older one or none.
+     */
+    public CompletableFuture<Optional<byte[]>> getValue(byte[] key, int quorum) {
+        CompletableFuture<Optional<byte[]>> result = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            Key target = Key.sha256(key);
+            GetValueQuery<PeerInfo, byte[]> q = new GetValueQuery<>(newLookup(target), quorum,
+                    value -> validators.validate(key, value, scheduler.now()).isValid(), preference(key));
+            Optional<byte[]> local = serverMode ? records.get(key).map(KadRecord::value) : Optional.empty();
+            KadRequest request = new KadRequest.GetValue(key);
+            new Run(q::next, q::onFailure, q::nextTimerNanos, p -> request, (p, r) -> {
+                Optional<KadRecord> rec = r.record().filter(x -> x.keyEquals(key));
+                if (rec.isPresent()) {
+                    q.onSuccess(p, rec.get().value(), closer(r));
+                } else {
+                    q.onSuccess(p, closer(r));
+                }
+            }, () -> {
+                Optional<byte[]> best = q.best();
+                if (local.isPresent() && (best.isEmpty() || preference(key).compare(local.get(), best.get()) > 0)) {
+                    best = local;
+                }
+                result.complete(best);
+                if (best.isPresent()) {
+                    List<PeerInfo> targets = q.correctionTargets();
+                    if (!targets.isEmpty()) {
+                        sendToAll(targets, new KadRequest.PutValue(KadRecord.of(key, best.get())));
+                    }
+                }
+            }, target).start();
+        });
+        return result;
+    }
+
+    private Comparator<byte[]> preference(byte[] key) {
+        return (a, b) -> {
+            if (Arrays.equals(a, b)) {
+                return 0;
+            }
+            try {
+                return validators.select(key, List.of(a, b), scheduler.now()) == 0 ? 1 : -1;
+            } catch (EquivocationException e) {
+                return 0;
+            }
+        };
+    }
+
+    /** Announces this node as a provider of {@code key} to the k closest peers; completes with how many. */
+    public CompletableFuture<Integer> provide(byte[] key) {
+        PeerInfo me = new PeerInfo(self, selfAddresses.get());
+        if (serverMode) {
+            providers.addProvider(key, me);
+        }
+        return findClosestPeers(key).thenCompose(r -> sendToAll(r.peers(), new KadRequest.AddProvider(key, List.of(me))));
+    }
+
+    /** Finds up to {@code max} providers of {@code key} (0 = as many as the lookup finds). */
+    public CompletableFuture<List<PeerInfo>> findProviders(byte[] key, int max) {
+        CompletableFuture<List<PeerInfo>> result = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            Key target = Key.sha256(key);
+            GetProvidersQuery<PeerInfo, PeerInfo> q = new GetProvidersQuery<>(newLookup(target), max,
+                    PeerInfo::peerId);
+            List<PeerInfo> local = serverMode ? providers.providers(key) : List.of();
+            KadRequest request = new KadRequest.GetProviders(key);
+            new Run(q::next, q::onFailure, q::nextTimerNanos, p -> request,
+                    (p, r) -> q.onSuccess(p, r.providers(), closer(r)),
+                    () -> {
+                        List<PeerInfo> all = new ArrayList<>(local);
+                        for (PeerInfo p : q.providers()) {
+                            if (all.stream().noneMatch(x -> x.peerId().equals(p.peerId()))) {
+                                all.add(p);
+                            }
+                        }
+                        result.complete(max > 0 && all.size() > max ? all.subList(0, max) : all);
+                    }, target).start();
+        });
+        return result;
+    }
+
+    private PeerLookup<PeerInfo> newLookup(Key target) {
+        lookups.incrementAndGet();
+        List<PeerInfo> seeds;
+        synchronized (tableLock) {
+            table.recordLookup(target, scheduler.nanoTime());
+            seeds = table.closestPeers(target, lookupConfig.numResults());
+        }
+        var builder = ClosestPeersIterator.<PeerInfo>builder(target, p -> keyOf(p.peerId()))
+                .seeds(seeds)
+                .config(lookupConfig)
+                .clock(scheduler::nanoTime)
+                .localKey(selfKey);
+        return disjointPaths > 1 ? builder.buildDisjoint(disjointPaths) : builder.build();
+    }
+
+    private List<PeerInfo> closer(KadResponse r) {
+        List<PeerInfo> out = new ArrayList<>(r.closerPeers().size());
+        for (PeerInfo p : r.closerPeers()) {
+            if (!p.peerId().equals(self)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    private CompletableFuture<Integer> sendToAll(List<PeerInfo> peers, KadRequest request) {
+        AtomicInteger ok = new AtomicInteger();
+        CompletableFuture<?>[] all = new CompletableFuture<?>[peers.size()];
+        for (int i = 0; i < peers.size(); i++) {
+            PeerInfo p = peers.get(i);
+            requestsSent.incrementAndGet();
+            all[i] = network.send(p, request, requestTimeout).handle((r, e) -> {
+                if (e == null) {
+                    ok.incrementAndGet();
+                } else {
+                    requestFailures.incrementAndGet();
+                }
+                return null;
+            });
+        }
+        return CompletableFuture.allOf(all).thenApply(v -> ok.get());
+    }
+
+    /** Drives one lookup on the scheduler thread: send what the state machine asks, feed it the answers. */
+    private final class Run {
+        private final Function<Long, LookupState<PeerInfo>> next;
+        private final Consumer<PeerInfo> onFailure;
+        private final Supplier<java.util.OptionalLong> nextTimer;
+        private final Function<PeerInfo, KadRequest> request;
+        private final BiConsumer<PeerInfo, KadResponse> onResponse;
+        private final Runnable onFinished;
+        private final Key target;
+        private Runnable wake;
+        private boolean finished;
+
+        Run(Function<Long, LookupState<PeerInfo>> next, Consumer<PeerInfo> onFailure,
+            Supplier<java.util.OptionalLong> nextTimer, Function<PeerInfo, KadRequest> request,
+            BiConsumer<PeerInfo, KadResponse> onResponse, Runnable onFinished, Key target) {
+            this.next = next;
+            this.onFailure = onFailure;
+            this.nextTimer = nextTimer;
+            this.request = request;
+            this.onResponse = onResponse;
+            this.onFinished = onFinished;
+            this.target = Objects.requireNonNull(target);
+        }
+
+        void start() {
+            step();
+        }
+
+        private void step() {
+            if (finished) {
+                return;
+            }
+            while (true) {
+                LookupState<PeerInfo> s = next.apply(scheduler.nanoTime());
+                if (s instanceof LookupState.Waiting<PeerInfo> w) {
+                    send(w.peer());
+                } else if (s instanceof LookupState.Finished<PeerInfo>) {
+                    finished = true;
+                    if (wake != null) {
+                        wake.run();
+                    }
+                    onFinished.run();
+                    return;
+                } else {
+                    java.util.OptionalLong t = nextTimer.get();
+                    if (wake != null) {
+                        wake.run();
+                        wake = null;
+                    }
+                    if (t.isPresent()) {
+                        wake = scheduler.schedule(this::step, Math.max(0, t.getAsLong() - scheduler.nanoTime()));
+                    }
+                    return;
+                }
+            }
+        }
+
+        private void send(PeerInfo peer) {
+            requestsSent.incrementAndGet();
+            network.send(peer, request.apply(peer), requestTimeout).whenComplete((r, e) -> scheduler.execute(() -> {
+                if (e != null) {
+                    onUnresponsive(peer);
+                    onFailure.accept(peer);
+                } else {
+                    onResponded(peer);
+                    onResponse.accept(peer, r);
+                }
+                step();
+            }));
+        }
+    }
+
+    private <T> CompletableFuture<T> onLoop(Supplier<T> task) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            try {
+                f.complete(task.get());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    /** Stops the refresh task and the scheduler (if this DHT created it). */
+    @Override
+    public void close() {
+        closed = true;
+        Runnable r = refreshTask;
+        if (r != null) {
+            r.run();
+        }
+        if (ownsScheduler) {
+            scheduler.close();
+        }
+    }
+
+    private boolean ownsScheduler;
+
+    /** Builder; only the network is required. */
+    public static final class Builder {
+        private final KadNetwork network;
+        private DhtScheduler scheduler;
+        private Supplier<List<Multiaddr>> selfAddresses = List::of;
+        private RoutingTableConfig routing = RoutingTableConfig.defaults();
+        private LookupConfig lookup = LookupConfig.defaults();
+        private int disjointPaths = 1;
+        private RecordStoreConfig recordStore = RecordStoreConfig.defaults();
+        private ProviderStoreConfig providerStore = ProviderStoreConfig.defaults();
+        private Validators validators = Validators.defaults();
+        private boolean serverMode = true;
+        private Duration refreshInterval = Duration.ofMinutes(10);
+        private int quorum = 3;
+        private long seed = System.nanoTime();
+
+        Builder(KadNetwork network) {
+            this.network = Objects.requireNonNull(network, "network");
+        }
+
+        /** Where the DHT runs; default: its own thread. */
+        public Builder scheduler(DhtScheduler s) { this.scheduler = s; return this; }
+        /** Our addresses as announced in ADD_PROVIDER and FIND_NODE answers. */
+        public Builder selfAddresses(Supplier<List<Multiaddr>> s) { this.selfAddresses = s; return this; }
+        public Builder routing(RoutingTableConfig c) { this.routing = c; return this; }
+        public Builder lookup(LookupConfig c) { this.lookup = c; return this; }
+        /** S/Kademlia disjoint paths (1 = plain Kademlia). */
+        public Builder disjointPaths(int d) {
+            if (d < 1) {
+                throw new IllegalArgumentException("disjoint paths must be >= 1");
+            }
+            this.disjointPaths = d;
+            return this;
+        }
+        public Builder recordStore(RecordStoreConfig c) { this.recordStore = c; return this; }
+        public Builder providerStore(ProviderStoreConfig c) { this.providerStore = c; return this; }
+        public Builder validators(Validators v) { this.validators = v; return this; }
+        /** Server mode answers requests; client mode only asks. */
+        public Builder serverMode(boolean s) { this.serverMode = s; return this; }
+        /** Random-walk refresh period (zero disables). */
+        public Builder refreshInterval(Duration d) { this.refreshInterval = d; return this; }
+        /** Default GET_VALUE quorum. */
+        public Builder quorum(int q) { this.quorum = q; return this; }
+        /** Seed for random refresh targets (reproducible simulations). */
+        public Builder seed(long s) { this.seed = s; return this; }
+
+        public KademliaDht build() {
+            boolean owns = scheduler == null;
+            KademliaDht d = new KademliaDht(this);
+            d.ownsScheduler = owns;
+            return d;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.gridoverlay.dht;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gridoverlay.core.identity.PeerId;
+import io.gridoverlay.dht.net.TransportKadNetwork;
+import io.gridoverlay.dht.protocol.PeerInfo;
+import io.gridoverlay.dht.routing.Key;
+import io.gridoverlay.dht.routing.RoutingTableConfig;
+import io.gridoverlay.transport.Host;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** A small DHT of real hosts on 127.0.0.1: lookups, values, providers through libp2p streams. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("slow")
+class KademliaDhtNetworkTest {
+    static final int N = 12;
+    final List<Host> hosts = new ArrayList<>();
+    final List<TransportKadNetwork> nets = new ArrayList<>();
+    final List<KademliaDht> dhts = new ArrayList<>();
+
+    @BeforeAll
+    void startNetwork() {
+        for (int i = 0; i < N; i++) {
+            Host h = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).build();
+            h.start().join();
+            TransportKadNetwork net = TransportKadNetwork.builder(h).serverMode(true).build();
+            KademliaDht dht = KademliaDht.builder(net)
+                    .selfAddresses(h::listenAddresses)
+                    .routing(RoutingTableConfig.builder().noDiversityLimits().build())
+                    .refreshInterval(Duration.ZERO)
+                    .seed(i)
+                    .build();
+            io.gridoverlay.dht.net.HostDhtBinding.bind(h, dht, TransportKadNetwork.DEFAULT_PROTOCOL);
+            hosts.add(h);
+            nets.add(net);
+            dhts.add(dht);
+        }
+        // each node bootstraps from the previous one: a chain, which the self-lookups turn into a mesh
+        for (int i = 1; i < N; i++) {
+            Host prev = hosts.get(i - 1);
+            dhts.get(i).bootstrap(List.of(new PeerInfo(prev.peerId(), prev.listenAddresses())))
+                    .orTimeout(30, TimeUnit.SECONDS).join();
+        }
+        // a second round so that early nodes learn about late ones
+        for (int i = 0; i < N; i++) {
+            dhts.get(i).bootstrap(List.of()).orTimeout(30, TimeUnit.SECONDS).join();
+        }
+    }
+
+    @AfterAll
+    void stopNetwork() {
+        dhts.forEach(KademliaDht::close);
+        nets.forEach(TransportKadNetwork::close);
+        hosts.forEach(Host::close);
+    }
+
+    @Test
+    void lookupFromAnyNodeReturnsTheTrueClosestPeers() {
+        byte[] key = "some key".getBytes(StandardCharsets.UTF_8);
+        Key target = Key.sha256(key);
+        for (int from = 0; from < N; from += 5) {
+            LookupResult r = dhts.get(from).findClosestPeers(key).orTimeout(30, TimeUnit.SECONDS).join();
+            PeerId self = hosts.get(from).peerId();
+            List<PeerId> truth = hosts.stream().map(Host::peerId).filter(p -> !p.equals(self))
+                    .sorted(Comparator.comparing(p -> KademliaDht.keyOf(p), target::compareDistance))
+                    .limit(20).toList();
+            assertThat(r.peers()).extracting(PeerInfo::peerId).containsExactlyElementsOf(truth);
+            assertThat(r.stats().requests()).isPositive();
+        }
+    }
+
+    @Test
+    void putValueOnOneNodeGetValueOnAnother() {
+        Host owner = hosts.get(3);
+        byte[] key = pkKey(owner.peerId());
+        byte[] value = owner.config().identity().publicKey().encode();
+        int stored = dhts.get(3).putValue(key, value).orTimeout(30, TimeUnit.SECONDS).join();
+        assertThat(stored).isGreaterThanOrEqualTo(N / 2);
+        Optional<byte[]> got = dhts.get(N - 1).getValue(key).orTimeout(30, TimeUnit.SECONDS).join();
+        assertThat(got).hasValueSatisfying(v -> assertThat(v).isEqualTo(value));
+    }
+
+    @Test
+    void invalidValueIsRejectedBeforeAnythingIsSent() {
+        byte[] key = pkKey(hosts.get(0).peerId());
+        byte[] wrong = hosts.get(1).config().identity().publicKey().encode();
+        assertThat(dhts.get(0).putValue(key, wrong)).failsWithin(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void provideThenFindProviders() {
+        byte[] key = "/grid/content/abc".getBytes(StandardCharsets.UTF_8);
+        int told = dhts.get(2).provide(key).orTimeout(30, TimeUnit.SECONDS).join();
+        assertThat(told).isPositive();
+        List<PeerInfo> found = dhts.get(9).findProviders(key, 5).orTimeout(30, TimeUnit.SECONDS).join();
+        assertThat(found).extracting(PeerInfo::peerId).contains(hosts.get(2).peerId());
+        assertThat(found.get(0).addresses()).isNotEmpty();
+    }
+
+    @Test
+    void findPeerReturnsItsAddresses() {
+        PeerId target = hosts.get(7).peerId();
+        Optional<PeerInfo> p = dhts.get(0).findPeer(target).orTimeout(30, TimeUnit.SECONDS).join();
+        assertThat(p).hasValueSatisfying(info -> assertThat(info.addresses()).containsAll(hosts.get(7).listenAddresses()));
+    }
+
+    static byte[] pkKey(PeerId peer) {
+        byte[] prefix = "/pk/".getBytes(StandardCharsets.UTF_8);
+        byte[] id = peer.toBytes();
+        byte[] key = new byte[prefix.length + id.length];
+        System.arraycopy(prefix, 0, key, 0, prefix.length);
+        System.arraycopy(id, 0, key, prefix.length, id.length);
+        return key;
+    }
+}
