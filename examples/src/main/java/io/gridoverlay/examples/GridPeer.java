@@ -27,6 +27,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "grid-peer", mixinStandardHelpOptions = true, version = "gridoverlay 0.1.0",
         description = "A gridoverlay peer: libp2p transport, Kademlia DHT and signed grid records.",
         subcommands = {GridPeer.Run.class, GridPeer.PingCmd.class, GridPeer.IdentifyCmd.class, GridPeer.PerfCmd.class,
+                DhtCommands.FindPeer.class, DhtCommands.Closest.class, DhtCommands.Put.class, DhtCommands.Get.class,
                 LocalGrid.class})
 public final class GridPeer {
     static final PrintStream OUT = System.out;
@@ -74,20 +75,24 @@ public final class GridPeer {
         @Option(names = "--bootstrap", description = "Peers to connect to at start (multiaddr with /p2p).")
         List<String> bootstrap = new ArrayList<>();
 
+        @Option(names = "--protocol", defaultValue = io.gridoverlay.dht.net.TransportKadNetwork.DEFAULT_PROTOCOL,
+                description = "Kad protocol id.")
+        String protocol;
+
         @Override
         public Integer call() throws Exception {
-            Host host = Host.builder().identity(loadKey(keyFile)).listen(listen.toArray(String[]::new)).build();
-            List<Multiaddr> addrs = host.start().get(30, TimeUnit.SECONDS);
-            for (Multiaddr a : addrs) {
-                OUT.println("listening on " + a + "/p2p/" + host.peerId().toBase58());
+            DhtPeer peer = DhtPeer.start(loadKey(keyFile), listen, protocol, true);
+            for (Multiaddr a : peer.host.listenAddresses()) {
+                OUT.println("listening on " + a + "/p2p/" + peer.peerId().toBase58());
             }
-            for (String b : bootstrap) {
-                host.dial(Multiaddr.parse(b)).whenComplete((c, e) -> OUT.println(e == null
-                        ? "connected to " + c.remotePeer() : "cannot connect to " + b + ": " + e.getMessage()));
+            if (!bootstrap.isEmpty()) {
+                int joined = peer.bootstrap(bootstrap).get(60, TimeUnit.SECONDS);
+                OUT.println("joined the DHT through " + joined + " of " + bootstrap.size() + " bootstrap peers; "
+                        + peer.dht.routingTableSize() + " peers in the routing table");
             }
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                host.close();
+                peer.close();
                 stop.countDown();
             }, "grid-peer-shutdown"));
             stop.await();
