@@ -336,6 +336,41 @@ class AbuseTest {
         waitUntil(Duration.ofSeconds(10), "the writer moves on", () -> handedOver.get() > stalled);
     }
 
+    @Test
+    void manyNonReadingStreamsHoldAtMostOneWindowEachPerConnection() {
+        int maxStreams = 8;
+        Host victim = host(Host.builder().yamux(YamuxConfig.builder().maxStreams(maxStreams).build()));
+        List<Stream> sinks = new CopyOnWriteArrayList<>();
+        victim.setStreamHandler(SINK, st -> {
+            st.setAutoConsume(false);
+            sinks.add(st);
+            return StreamHandler.discarding();
+        });
+        Host writer = host(Host.builder());
+        Connection c = writer.dial(p2pAddress(victim)).orTimeout(10, TimeUnit.SECONDS).join();
+        c.identified().orTimeout(10, TimeUnit.SECONDS).join();
+        Connection atVictim = victim.connections(writer.peerId()).get(0);
+        waitUntil(Duration.ofSeconds(5), "identify streams are closed", () -> atVictim.streamCount() == 0);
+
+        for (int i = 0; i < maxStreams; i++) {
+            Stream st = c.newStream(SINK, StreamHandler.discarding()).orTimeout(10, TimeUnit.SECONDS).join();
+            for (int k = 0; k < 8; k++) { // 512 KiB per stream, twice the window
+                st.write(randomBytes(64 * 1024));
+            }
+
+        }
+        long window = YamuxConfig.DEFAULT_WINDOW;
+        waitUntil(Duration.ofSeconds(10), "every stream holds one full window", () -> sinks.size() == maxStreams
+                && sinks.stream().allMatch(st -> st.unconsumedBytes() == window));
+        // a further stream is refused: the connection's buffering is bounded by maxStreams windows
+        assertThatThrownBy(() -> c.newStream(SINK, StreamHandler.discarding()).orTimeout(10, TimeUnit.SECONDS).join())
+                .isInstanceOf(CompletionException.class);
+        long total = sinks.stream().mapToLong(Stream::unconsumedBytes).sum();
+        assertThat(total).isEqualTo(maxStreams * window);
+        assertThat(c.isOpen()).isTrue();
+        assertServesFreshPeer(victim);
+    }
+
     // ------------------------------------------------------------------ oversized messages
 
     @Test
