@@ -351,13 +351,11 @@ class AbuseTest {
         c.identified().orTimeout(10, TimeUnit.SECONDS).join();
         Connection atVictim = victim.connections(writer.peerId()).get(0);
         waitUntil(Duration.ofSeconds(5), "identify streams are closed", () -> atVictim.streamCount() == 0);
-
         for (int i = 0; i < maxStreams; i++) {
             Stream st = c.newStream(SINK, StreamHandler.discarding()).orTimeout(10, TimeUnit.SECONDS).join();
             for (int k = 0; k < 8; k++) { // 512 KiB per stream, twice the window
                 st.write(randomBytes(64 * 1024));
             }
-
         }
         long window = YamuxConfig.DEFAULT_WINDOW;
         waitUntil(Duration.ofSeconds(10), "every stream holds one full window", () -> sinks.size() == maxStreams
