@@ -79,6 +79,7 @@ public final class Host implements AutoCloseable {
     public static final String YAMUX = "/yamux/1.0.0";
 
     private static final Logger LOG = LoggerFactory.getLogger(Host.class);
+    private static final String ERRORS = "errors";
 
     private final HostConfig config;
     private final PrivateKey key;
@@ -332,8 +333,16 @@ public final class Host implements AutoCloseable {
             return;
         }
         pendingInbound.incrementAndGet();
+        SocketAddress remote = ch.remoteAddress();
         CompletableFuture<Connection> upgraded = upgrade(ch, Connection.Direction.INBOUND, null);
-        upgraded.whenComplete((c, e) -> pendingInbound.decrementAndGet());
+        upgraded.whenComplete((c, e) -> {
+            pendingInbound.decrementAndGet();
+            if (e != null) {
+                // debug, not warn: a remote must not be able to flood the log by sending garbage
+                Throwable t = translate(e);
+                LOG.debug("inbound connection from {} failed during the upgrade: {}", remote, t.toString(), t);
+            }
+        });
     }
 
     private CompletableFuture<Connection> connect(InetSocketAddress socket, Multiaddr address, PeerId expected) {
@@ -384,7 +393,8 @@ public final class Host implements AutoCloseable {
         MultistreamNegotiationHandler security = outbound
                 ? MultistreamNegotiationHandler.initiator(List.of(NOISE))
                 : MultistreamNegotiationHandler.responder(List.of(NOISE));
-        ch.pipeline().addLast("ms-security", security);
+        ch.pipeline().addLast(ERRORS, ErrorSink.INSTANCE);
+        ch.pipeline().addBefore(ERRORS, "ms-security", security);
         security.selectedProtocol().whenComplete((p, e) -> {
             if (e != null) {
                 result.completeExceptionally(e);
@@ -394,7 +404,7 @@ public final class Host implements AutoCloseable {
             NoiseHandshakeHandler noise = outbound
                     ? NoiseHandshakeHandler.initiator(noiseConfig, expected == null ? null : expected.toBytes())
                     : NoiseHandshakeHandler.responder(noiseConfig);
-            ch.pipeline().addLast("noise", noise);
+            ch.pipeline().addBefore(ERRORS, "noise", noise);
             noise.result().whenComplete((r, e2) -> {
                 if (e2 != null) {
                     result.completeExceptionally(e2);
@@ -414,7 +424,7 @@ public final class Host implements AutoCloseable {
         MultistreamNegotiationHandler muxer = outbound
                 ? MultistreamNegotiationHandler.initiator(List.of(YAMUX))
                 : MultistreamNegotiationHandler.responder(List.of(YAMUX));
-        ch.pipeline().addLast("ms-muxer", muxer);
+        ch.pipeline().addBefore(ERRORS, "ms-muxer", muxer);
         muxer.selectedProtocol().whenComplete((p, e) -> {
             if (e != null) {
                 result.completeExceptionally(e);
@@ -426,8 +436,8 @@ public final class Host implements AutoCloseable {
                 Connection c = holder[0];
                 return c == null ? null : Stream.acceptInbound(c, ys, config.streamNegotiationTimeout().toMillis());
             });
-            ch.pipeline().addLast("yamux-codec", new YamuxFrameCodec(config.yamux()));
-            ch.pipeline().addLast("yamux", yamux);
+            ch.pipeline().addBefore(ERRORS, "yamux-codec", new YamuxFrameCodec(config.yamux()));
+            ch.pipeline().addBefore(ERRORS, "yamux", yamux);
             Connection c = new Connection(this, ch, yamux, remoteKey, toMultiaddr((InetSocketAddress) ch.remoteAddress()),
                     toMultiaddr((InetSocketAddress) ch.localAddress()), direction);
             holder[0] = c;
@@ -449,6 +459,29 @@ public final class Host implements AutoCloseable {
             identify.identify(c);
             trimIfNeeded();
         });
+    }
+
+    /** Inbound connections still in their upgrade (for tests and metrics). */
+    int pendingInboundCount() {
+        return pendingInbound.get();
+    }
+
+    /**
+     * Last handler of every connection's pipeline: logs the typed error that ended the connection at debug
+     * level and closes the channel. Without it Netty logs each such error as a warning with a stack trace,
+     * which lets a remote sending garbage flood the log.
+     */
+    @io.netty.channel.ChannelHandler.Sharable
+    private static final class ErrorSink extends io.netty.channel.ChannelInboundHandlerAdapter {
+        static final ErrorSink INSTANCE = new ErrorSink();
+
+        @Override
+        public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+            Throwable t = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
+                    ? cause.getCause() : cause;
+            LOG.debug("connection with {} failed: {}", ctx.channel().remoteAddress(), t.toString());
+            ctx.close();
+        }
     }
 
     private boolean register(Connection c) {
@@ -541,7 +574,10 @@ public final class Host implements AutoCloseable {
         }
     }
 
-    /** Unwraps completion wrappers and maps Yamux's stream limit to {@link LimitExceededException}. */
+    /**
+     * Unwraps completion wrappers, maps Yamux's stream limit to {@link LimitExceededException} and socket
+     * {@link java.io.IOException}s to {@link TransportException}.
+     */
     static Throwable translate(Throwable e) {
         Throwable t = e;
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
@@ -549,6 +585,10 @@ public final class Host implements AutoCloseable {
         }
         if (t instanceof YamuxStreamLimitException) {
             return new LimitExceededException("stream limit: " + t.getMessage());
+        }
+        if (t instanceof java.io.IOException) {
+            // socket errors (reset by peer, broken pipe) reach callers typed, not as Netty's native exceptions
+            return new TransportException("connection failed: " + t.getMessage(), t);
         }
         return t;
     }

@@ -57,14 +57,30 @@ public final class Stream {
         return outbound;
     }
 
-    /** Writes {@code data} (ownership passes to the stream). Completes when handed to the connection. */
+    /**
+     * Writes {@code data} (ownership passes to the stream). Completes when handed to the connection; fails
+     * with {@link LimitExceededException} when the stream's write queue budget is used up (wait for earlier
+     * writes or for {@link #isWritable()}).
+     */
     public CompletableFuture<Void> write(ByteBuf data) {
-        return yamux.write(data);
+        return typed(yamux.write(data));
+    }
+
+    private static CompletableFuture<Void> typed(CompletableFuture<Void> f) {
+        CompletableFuture<Void> out = new CompletableFuture<>();
+        f.whenComplete((v, e) -> {
+            if (e != null) {
+                out.completeExceptionally(Host.translate(e));
+            } else {
+                out.complete(null);
+            }
+        });
+        return out;
     }
 
     /** Writes a copy-free wrapper of {@code data}; the array must not change until the future completes. */
     public CompletableFuture<Void> write(byte[] data) {
-        return yamux.write(Unpooled.wrappedBuffer(data));
+        return write(Unpooled.wrappedBuffer(data));
     }
 
     /** Closes the write side (the peer sees end of stream) after the queued data. */
@@ -100,6 +116,11 @@ public final class Stream {
     /** Whether the peer closed its write side or the stream was reset. */
     public boolean isReadClosed() {
         return yamux.isReadClosed();
+    }
+
+    /** Received bytes not yet consumed (a snapshot; for tests and metrics). */
+    long unconsumedBytes() {
+        return yamux.unconsumedBytes();
     }
 
     @Override

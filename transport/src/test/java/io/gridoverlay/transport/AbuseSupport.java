@@ -1,0 +1,282 @@
+package io.gridoverlay.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.read.ListAppender;
+import io.gridoverlay.core.encoding.Multiaddr;
+import io.gridoverlay.core.encoding.Varint;
+import io.gridoverlay.core.identity.Ed25519;
+import io.gridoverlay.core.identity.PrivateKey;
+import io.gridoverlay.transport.noise.NoiseConfig;
+import io.gridoverlay.transport.noise.NoiseHandshake;
+import io.gridoverlay.transport.noise.NoiseSession;
+import io.gridoverlay.transport.protocol.Ping;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shared pieces of the abuse and limit tests: a victim {@link Host} on 127.0.0.1, a raw blocking TCP client
+ * that speaks as much of the libp2p upgrade as a test wants (multistream, Noise through the sans-I/O
+ * {@link NoiseHandshake}, encrypted frames), a capture of the host's log, and polling with a deadline.
+ */
+final class AbuseSupport {
+    private AbuseSupport() {}
+
+    /** Polls {@code condition} every 10 ms until it holds; fails after {@code timeout}. */
+    static void waitUntil(Duration timeout, String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + timeout.toMillis() + " ms waiting until " + what);
+            }
+            try {
+                Thread.sleep(10); // poll interval, not a wait for an event
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted");
+            }
+        }
+    }
+
+    static Multiaddr p2pAddress(Host h) {
+        return h.listenAddresses().get(0).encapsulate("/p2p/" + h.peerId().toBase58());
+    }
+
+    static InetSocketAddress socketAddress(Host h) {
+        return Host.toSocketAddress(h.listenAddresses().get(0), false);
+    }
+
+    /**
+     * A fresh well-behaved host dials {@code victim}, pings it and disconnects: the victim still accepts
+     * connections and serves streams.
+     */
+    static void assertServesFreshPeer(Host victim) {
+        try (Host probe = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).build()) {
+            probe.start().join();
+            Connection c = probe.dial(p2pAddress(victim)).orTimeout(10, TimeUnit.SECONDS).join();
+            assertThat(Ping.ping(c).orTimeout(10, TimeUnit.SECONDS).join()).isPositive();
+        }
+    }
+
+    /** Collects what {@link Host} logs (at debug level and above) while installed. */
+    static final class LogCapture implements AutoCloseable {
+        private final Logger logger = (Logger) LoggerFactory.getLogger(Host.class);
+        private final Level previous = logger.getLevel();
+        private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+        LogCapture() {
+            appender.start();
+            logger.addAppender(appender);
+            logger.setLevel(Level.DEBUG);
+        }
+
+        /** Whether an event carries a throwable of (a subclass of) {@code type}, directly or as a cause. */
+        boolean hasThrowable(Class<? extends Throwable> type) {
+            for (ILoggingEvent e : List.copyOf(appender.list)) {
+                for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
+                    if (isSubclass(t.getClassName(), type)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** Waits until an event with a throwable of {@code type} was logged. */
+        void awaitThrowable(Class<? extends Throwable> type) {
+            waitUntil(Duration.ofSeconds(5), "the host logs a " + type.getSimpleName(), () -> hasThrowable(type));
+        }
+
+        List<String> messages() {
+            return List.copyOf(appender.list).stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
+
+        private static boolean isSubclass(String className, Class<?> type) {
+            try {
+                return type.isAssignableFrom(Class.forName(className));
+            } catch (ClassNotFoundException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public void close() {
+            logger.detachAppender(appender);
+            logger.setLevel(previous);
+        }
+    }
+
+    /** A blocking TCP client that misbehaves on purpose; every read times out after 5 s. */
+    static final class RawPeer implements AutoCloseable {
+        final Socket socket;
+        final InputStream in;
+        final OutputStream out;
+        NoiseSession noise;
+
+        RawPeer(InetSocketAddress target) throws IOException {
+            socket = new Socket();
+            socket.setSoTimeout(5000); // before connecting: the host may reset the connection at once
+            socket.setTcpNoDelay(true);
+            socket.connect(target, 5000);
+            in = socket.getInputStream();
+            out = socket.getOutputStream();
+        }
+
+        void write(byte[] bytes) throws IOException {
+            out.write(bytes);
+            out.flush();
+        }
+
+        /** Sends multistream messages (each {@code uvarint(len) text '\n'}). */
+        void sendMultistream(String... texts) throws IOException {
+            write(multistream(texts));
+        }
+
+        static byte[] multistream(String... texts) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            for (String t : texts) {
+                byte[] line = (t + "\n").getBytes(StandardCharsets.UTF_8);
+                b.writeBytes(Varint.encode(line.length));
+                b.writeBytes(line);
+            }
+            return b.toByteArray();
+        }
+
+        /** Reads one multistream message (cleartext) and returns its text without the newline. */
+        String readMultistream() throws IOException {
+            int len = (int) readVarint(in);
+            byte[] line = new DataInputStream(in).readNBytes(len);
+            assertThat(line).hasSize(len);
+            return new String(line, 0, len - 1, StandardCharsets.UTF_8);
+        }
+
+        /** Negotiates {@code /noise} as the dialer. */
+        void negotiateNoise() throws IOException {
+            sendMultistream("/multistream/1.0.0", Host.NOISE);
+            assertThat(readMultistream()).isEqualTo("/multistream/1.0.0");
+            assertThat(readMultistream()).isEqualTo(Host.NOISE);
+        }
+
+        /** Runs the whole XX handshake as the dialer with a fresh identity, using the sans-I/O handshake. */
+        void handshake() throws IOException {
+            PrivateKey key = Ed25519.generate().privateKey();
+            NoiseConfig cfg = NoiseConfig.builder()
+                    .identity(IdentityAdapters.noiseIdentity(key))
+                    .verifier(IdentityAdapters.VERIFIER)
+                    .build();
+            NoiseHandshake hs = NoiseHandshake.initiator(cfg);
+            writeFrame(hs.writeMessage());
+            hs.readMessage(readFrame());
+            writeFrame(hs.writeMessage());
+            assertThat(hs.isComplete()).isTrue();
+            noise = hs.session();
+        }
+
+        /** Writes {@code u16(len) || body}. */
+        void writeFrame(byte[] body) throws IOException {
+            byte[] f = new byte[2 + body.length];
+            f[0] = (byte) (body.length >>> 8);
+            f[1] = (byte) body.length;
+            System.arraycopy(body, 0, f, 2, body.length);
+            write(f);
+        }
+
+        byte[] readFrame() throws IOException {
+            DataInputStream d = new DataInputStream(in);
+            int len = d.readUnsignedShort();
+            byte[] body = new byte[len];
+            d.readFully(body);
+            return body;
+        }
+
+        /** Encrypts {@code plain} into one Noise transport frame and sends it. */
+        void writeEncrypted(byte[] plain) throws IOException {
+            byte[] c = new byte[plain.length + 16];
+            noise.encryptor().encrypt(plain, 0, plain.length, c, 0);
+            writeFrame(c);
+        }
+
+        /** Reads and decrypts one Noise transport frame. */
+        byte[] readEncrypted() throws IOException {
+            byte[] c = readFrame();
+            byte[] p = new byte[c.length - 16];
+            noise.decryptor().decrypt(c, 0, c.length, p, 0);
+            return p;
+        }
+
+        /**
+         * Reads and discards until the host closes the connection (end of stream or reset); fails if it is
+         * still open after {@code timeout}. Returns how long it took.
+         */
+        Duration awaitClosedByHost(Duration timeout) throws IOException {
+            long start = System.nanoTime();
+            long deadline = start + timeout.toNanos();
+            byte[] buf = new byte[8192];
+            socket.setSoTimeout(50);
+            while (true) {
+                try {
+                    if (in.read(buf) < 0) {
+                        break;
+                    }
+                } catch (SocketTimeoutException e) {
+                    if (System.nanoTime() > deadline) {
+                        fail("the host did not close the connection within " + timeout.toMillis() + " ms");
+                    }
+                } catch (IOException reset) {
+                    break; // connection reset: closed too
+                }
+            }
+            return Duration.ofNanos(System.nanoTime() - start);
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing a socket the host may have reset already
+            }
+        }
+    }
+
+    static long readVarint(InputStream in) throws IOException {
+        long v = 0;
+        for (int shift = 0; shift < 63; shift += 7) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("end of stream in a varint");
+            }
+            v |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return v;
+            }
+        }
+        throw new IOException("varint too long");
+    }
+
+    /** Closes every host, newest first. */
+    static void closeAll(List<Host> hosts) {
+        List<Host> copy = new ArrayList<>(hosts);
+        java.util.Collections.reverse(copy);
+        copy.forEach(Host::close);
+        hosts.clear();
+    }
+}
