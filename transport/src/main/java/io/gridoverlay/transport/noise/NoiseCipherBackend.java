@@ -1,0 +1,48 @@
+package io.gridoverlay.transport.noise;
+
+/**
+ * The ChaCha20-Poly1305 implementations a Noise {@link CipherState} can use, for benchmarks and
+ * cross-checks; connections always use {@link #defaultBackend()}. All produce identical bytes.
+ *
+ * <p>Thread-safe (immutable); each {@link CipherState} it creates is not.
+ */
+public enum NoiseCipherBackend {
+    /** The JDK "ChaCha20" stream cipher (an intrinsic on JDK 20+) with this package's Poly1305. */
+    FAST(NoiseCrypto.FAST),
+    /** The JDK "ChaCha20-Poly1305" cipher. */
+    JDK(NoiseCrypto.JDK),
+    /** Bouncy Castle's ChaCha20Poly1305. */
+    BOUNCY_CASTLE(NoiseCrypto.BOUNCY_CASTLE);
+
+    private final NoiseCrypto crypto;
+
+    NoiseCipherBackend(NoiseCrypto crypto) {
+        this.crypto = crypto;
+    }
+
+    /** The back end Noise connections use on this JDK, chosen once by capability. */
+    public static NoiseCipherBackend defaultBackend() {
+        for (NoiseCipherBackend b : values()) {
+            if (b.crypto == NoiseCrypto.DEFAULT) {
+                return b;
+            }
+        }
+        throw new IllegalStateException("default Noise crypto " + NoiseCrypto.DEFAULT.name() + " has no backend constant");
+    }
+
+    /**
+     * A transport {@link CipherState} with this back end, keyed with {@code key} (32 bytes, copied) and
+     * nonce 0. Two states with the same key form a sender/receiver pair.
+     *
+     * @throws IllegalArgumentException if {@code key} is not 32 bytes
+     */
+    public CipherState newCipherState(byte[] key) {
+        if (key == null || key.length != NoiseCrypto.KEY_LEN) {
+            throw new IllegalArgumentException("Noise cipher key must be 32 bytes, got "
+                    + (key == null ? "null" : key.length));
+        }
+        CipherState state = new CipherState(crypto);
+        state.initializeKey(key.clone());
+        return state;
+    }
+}
