@@ -158,7 +158,15 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
             return CompletableFuture.failedFuture(closedException());
         }
         CompletableFuture<Void> future = new CompletableFuture<>();
-        c.channel().close().addListener(f -> complete(future, f));
+        // complete once the session has terminated (channelInactive), not merely when the socket closed,
+        // so that closeFuture() is complete when this future is (regression: YamuxTcpTest flaked on it)
+        c.channel().close().addListener(f -> {
+            if (!f.isSuccess()) {
+                complete(future, f);
+            } else {
+                closeFuture.whenComplete((v, e) -> future.complete(null));
+            }
+        });
         return future;
     }
 
