@@ -384,7 +384,8 @@ public final class Host implements AutoCloseable {
         MultistreamNegotiationHandler security = outbound
                 ? MultistreamNegotiationHandler.initiator(List.of(NOISE))
                 : MultistreamNegotiationHandler.responder(List.of(NOISE));
-        ch.pipeline().addLast("ms-security", security);
+        ch.pipeline().addLast(PipelineErrorHandler.NAME, PipelineErrorHandler.INSTANCE);
+        ch.pipeline().addBefore(PipelineErrorHandler.NAME, "ms-security", security);
         security.selectedProtocol().whenComplete((p, e) -> {
             if (e != null) {
                 result.completeExceptionally(e);
@@ -394,7 +395,7 @@ public final class Host implements AutoCloseable {
             NoiseHandshakeHandler noise = outbound
                     ? NoiseHandshakeHandler.initiator(noiseConfig, expected == null ? null : expected.toBytes())
                     : NoiseHandshakeHandler.responder(noiseConfig);
-            ch.pipeline().addLast("noise", noise);
+            ch.pipeline().addBefore(PipelineErrorHandler.NAME, "noise", noise);
             noise.result().whenComplete((r, e2) -> {
                 if (e2 != null) {
                     result.completeExceptionally(e2);
@@ -414,7 +415,7 @@ public final class Host implements AutoCloseable {
         MultistreamNegotiationHandler muxer = outbound
                 ? MultistreamNegotiationHandler.initiator(List.of(YAMUX))
                 : MultistreamNegotiationHandler.responder(List.of(YAMUX));
-        ch.pipeline().addLast("ms-muxer", muxer);
+        ch.pipeline().addBefore(PipelineErrorHandler.NAME, "ms-muxer", muxer);
         muxer.selectedProtocol().whenComplete((p, e) -> {
             if (e != null) {
                 result.completeExceptionally(e);
@@ -426,8 +427,8 @@ public final class Host implements AutoCloseable {
                 Connection c = holder[0];
                 return c == null ? null : Stream.acceptInbound(c, ys, config.streamNegotiationTimeout().toMillis());
             });
-            ch.pipeline().addLast("yamux-codec", new YamuxFrameCodec(config.yamux()));
-            ch.pipeline().addLast("yamux", yamux);
+            ch.pipeline().addBefore(PipelineErrorHandler.NAME, "yamux-codec", new YamuxFrameCodec(config.yamux()));
+            ch.pipeline().addBefore(PipelineErrorHandler.NAME, "yamux", yamux);
             Connection c = new Connection(this, ch, yamux, remoteKey, toMultiaddr((InetSocketAddress) ch.remoteAddress()),
                     toMultiaddr((InetSocketAddress) ch.localAddress()), direction);
             holder[0] = c;
