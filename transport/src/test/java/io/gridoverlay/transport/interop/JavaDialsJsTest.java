@@ -136,14 +136,14 @@ class JavaDialsJsTest {
     @Test
     void perfUploadAndDownload() {
         Connection c = dial();
-        Perf.Result up = Perf.run(c, 32 << 20, 0).orTimeout(30, TimeUnit.SECONDS).join();
-        assertThat(up.uploaded()).isEqualTo(32 << 20);
+        Perf.Result up = Perf.run(c, 16 << 20, 0).orTimeout(30, TimeUnit.SECONDS).join();
+        assertThat(up.uploaded()).isEqualTo(16 << 20);
         assertThat(up.downloaded()).isZero();
-        Perf.Result down = Perf.run(c, 0, 32 << 20).orTimeout(30, TimeUnit.SECONDS).join();
-        assertThat(down.downloaded()).isEqualTo(32 << 20);
-        Perf.Result both = Perf.run(c, 8 << 20, 8 << 20).orTimeout(30, TimeUnit.SECONDS).join();
-        assertThat(both.uploaded()).isEqualTo(8 << 20);
-        assertThat(both.downloaded()).isEqualTo(8 << 20);
+        Perf.Result down = Perf.run(c, 0, 16 << 20).orTimeout(30, TimeUnit.SECONDS).join();
+        assertThat(down.downloaded()).isEqualTo(16 << 20);
+        Perf.Result both = Perf.run(c, 4 << 20, 4 << 20).orTimeout(30, TimeUnit.SECONDS).join();
+        assertThat(both.uploaded()).isEqualTo(4 << 20);
+        assertThat(both.downloaded()).isEqualTo(4 << 20);
         assertThat(both.bitsPerSecond()).isPositive();
     }
 

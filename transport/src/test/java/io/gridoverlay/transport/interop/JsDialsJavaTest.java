@@ -97,7 +97,7 @@ class JsDialsJavaTest {
 
     @Test
     void perfUploadAndDownload() {
-        for (List<Integer> updown : List.of(List.of(32 << 20, 0), List.of(0, 32 << 20), List.of(8 << 20, 8 << 20))) {
+        for (List<Integer> updown : List.of(List.of(16 << 20, 0), List.of(0, 16 << 20), List.of(4 << 20, 4 << 20))) {
             JsPeer.Reply r = js.callSync("perf", "addr", hostAddr, "upload", updown.get(0), "download", updown.get(1),
                     "timeoutMs", 30_000);
             assertThat(r.number("uploadBytes")).isEqualTo(updown.get(0).longValue());
