@@ -79,7 +79,6 @@ public final class Host implements AutoCloseable {
     public static final String YAMUX = "/yamux/1.0.0";
 
     private static final Logger LOG = LoggerFactory.getLogger(Host.class);
-    private static final String ERRORS = "errors";
 
     private final HostConfig config;
     private final PrivateKey key;
@@ -393,8 +392,8 @@ public final class Host implements AutoCloseable {
         MultistreamNegotiationHandler security = outbound
                 ? MultistreamNegotiationHandler.initiator(List.of(NOISE))
                 : MultistreamNegotiationHandler.responder(List.of(NOISE));
-        ch.pipeline().addLast(ERRORS, ErrorSink.INSTANCE);
-        ch.pipeline().addBefore(ERRORS, "ms-security", security);
+        ch.pipeline().addLast(PipelineErrorHandler.NAME, PipelineErrorHandler.INSTANCE);
+        ch.pipeline().addBefore(PipelineErrorHandler.NAME, "ms-security", security);
         security.selectedProtocol().whenComplete((p, e) -> {
             if (e != null) {
                 result.completeExceptionally(e);
@@ -404,7 +403,7 @@ public final class Host implements AutoCloseable {
             NoiseHandshakeHandler noise = outbound
                     ? NoiseHandshakeHandler.initiator(noiseConfig, expected == null ? null : expected.toBytes())
                     : NoiseHandshakeHandler.responder(noiseConfig);
-            ch.pipeline().addBefore(ERRORS, "noise", noise);
+            ch.pipeline().addBefore(PipelineErrorHandler.NAME, "noise", noise);
             noise.result().whenComplete((r, e2) -> {
                 if (e2 != null) {
                     result.completeExceptionally(e2);
@@ -424,7 +423,7 @@ public final class Host implements AutoCloseable {
         MultistreamNegotiationHandler muxer = outbound
                 ? MultistreamNegotiationHandler.initiator(List.of(YAMUX))
                 : MultistreamNegotiationHandler.responder(List.of(YAMUX));
-        ch.pipeline().addBefore(ERRORS, "ms-muxer", muxer);
+        ch.pipeline().addBefore(PipelineErrorHandler.NAME, "ms-muxer", muxer);
         muxer.selectedProtocol().whenComplete((p, e) -> {
             if (e != null) {
                 result.completeExceptionally(e);
@@ -436,8 +435,8 @@ public final class Host implements AutoCloseable {
                 Connection c = holder[0];
                 return c == null ? null : Stream.acceptInbound(c, ys, config.streamNegotiationTimeout().toMillis());
             });
-            ch.pipeline().addBefore(ERRORS, "yamux-codec", new YamuxFrameCodec(config.yamux()));
-            ch.pipeline().addBefore(ERRORS, "yamux", yamux);
+            ch.pipeline().addBefore(PipelineErrorHandler.NAME, "yamux-codec", new YamuxFrameCodec(config.yamux()));
+            ch.pipeline().addBefore(PipelineErrorHandler.NAME, "yamux", yamux);
             Connection c = new Connection(this, ch, yamux, remoteKey, toMultiaddr((InetSocketAddress) ch.remoteAddress()),
                     toMultiaddr((InetSocketAddress) ch.localAddress()), direction);
             holder[0] = c;
@@ -464,24 +463,6 @@ public final class Host implements AutoCloseable {
     /** Inbound connections still in their upgrade (for tests and metrics). */
     int pendingInboundCount() {
         return pendingInbound.get();
-    }
-
-    /**
-     * Last handler of every connection's pipeline: logs the typed error that ended the connection at debug
-     * level and closes the channel. Without it Netty logs each such error as a warning with a stack trace,
-     * which lets a remote sending garbage flood the log.
-     */
-    @io.netty.channel.ChannelHandler.Sharable
-    private static final class ErrorSink extends io.netty.channel.ChannelInboundHandlerAdapter {
-        static final ErrorSink INSTANCE = new ErrorSink();
-
-        @Override
-        public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
-            Throwable t = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
-                    ? cause.getCause() : cause;
-            LOG.debug("connection with {} failed: {}", ctx.channel().remoteAddress(), t.toString());
-            ctx.close();
-        }
     }
 
     private boolean register(Connection c) {

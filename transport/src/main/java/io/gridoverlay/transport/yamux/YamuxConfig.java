@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param maxStreams most streams open at once on the session (both directions); an excess inbound SYN
  *     is answered with RST, an excess local open fails with {@link YamuxStreamLimitException}
  * @param maxFrameBodySize largest Data frame body accepted from the peer (checked on the header, before
- *     any buffering); larger frames are a protocol error
+ *     any buffering); larger frames are a protocol error. At least {@code maxStreamWindow}: the protocol
+ *     does not bound frame sizes and js-libp2p-yamux sends as much of the window as it has in one frame
  * @param maxSendFrameSize largest Data frame body this side sends
  * @param maxStreamWriteQueue bytes a stream may have queued but not yet sent before {@code write} fails
  *     and {@link YamuxStream#isWritable()} turns false
@@ -46,6 +47,11 @@ public record YamuxConfig(int initialStreamWindow, int maxStreamWindow, long max
         }
         positive("maxStreams", maxStreams);
         positive("maxFrameBodySize", maxFrameBodySize);
+        if (maxFrameBodySize < maxStreamWindow) {
+            // A peer may send its whole window in one frame, and js-libp2p-yamux does.
+            throw new IllegalArgumentException("maxFrameBodySize " + maxFrameBodySize + " < maxStreamWindow "
+                    + maxStreamWindow + ": a peer may send a whole window in one Data frame; raise maxFrameBodySize");
+        }
         positive("maxSendFrameSize", maxSendFrameSize);
         positive("maxStreamWriteQueue", maxStreamWriteQueue);
         positive("ackBacklog", ackBacklog);
@@ -92,7 +98,7 @@ public record YamuxConfig(int initialStreamWindow, int maxStreamWindow, long max
         private int maxStreamWindow = 16 * 1024 * 1024;
         private long maxSessionReceiveWindow = 256L * 1024 * 1024;
         private int maxStreams = 512;
-        private int maxFrameBodySize = 1024 * 1024;
+        private int maxFrameBodySize = 16 * 1024 * 1024;
         private int maxSendFrameSize = 64 * 1024 - YamuxFrame.HEADER_LENGTH;
         private int maxStreamWriteQueue = 256 * 1024;
         private int ackBacklog = 256;
@@ -126,7 +132,7 @@ public record YamuxConfig(int initialStreamWindow, int maxStreamWindow, long max
             return this;
         }
 
-        /** Default 1 MiB. */
+        /** Default 16 MiB; must be at least {@link #maxStreamWindow(int)}. */
         public Builder maxFrameBodySize(int bytes) {
             this.maxFrameBodySize = bytes;
             return this;

@@ -121,6 +121,32 @@ class YamuxSessionTest {
         assertThat(pair.server.streamCount()).isZero();
     }
 
+    /**
+     * Regression: the FIN used to ride on the last Data frame; js-libp2p-yamux 8 handles a frame's flags
+     * before its body and drops the body of a Data|FIN frame, so a js perf server saw no header at all.
+     */
+    @Test
+    void finTravelsInItsOwnFrameAfterTheLastData() {
+        pair = new EmbeddedPair(NO_KEEPALIVE, stream -> new RecordingHandler());
+        pair.pump();
+        EmbeddedPair.writtenFrames(pair.clientChannel);
+        YamuxStream stream = pair.client.openStream(new RecordingHandler()).join();
+        stream.write(text("last bytes"));
+        stream.closeWrite();
+        List<YamuxFrame> frames = EmbeddedPair.writtenFrames(pair.clientChannel);
+        try {
+            assertThat(frames).filteredOn(f -> f instanceof YamuxFrame.Data).singleElement().satisfies(f -> {
+                YamuxFrame.Data d = (YamuxFrame.Data) f;
+                assertThat(d.flags() & YamuxFrame.FLAG_FIN).isZero();
+                assertThat(d.body().toString(StandardCharsets.UTF_8)).isEqualTo("last bytes");
+            });
+            assertThat(frames.get(frames.size() - 1))
+                    .isEqualTo(new YamuxFrame.WindowUpdate(stream.id(), YamuxFrame.FLAG_FIN, 0));
+        } finally {
+            frames.stream().filter(f -> f instanceof YamuxFrame.Data).forEach(f -> ((YamuxFrame.Data) f).release());
+        }
+    }
+
     @Test
     void resetEndsBothDirectionsAndFailsQueuedWrites() {
         RecordingHandler serverSide = new RecordingHandler();
@@ -357,8 +383,21 @@ class YamuxSessionTest {
 
     @Test
     void oversizedFrameIsAProtocolError() {
-        assertProtocolErrorFromRawFrames(NO_KEEPALIVE.toBuilder().maxFrameBodySize(1024).build(),
-                "000000010000000100000401", "exceeds the limit of 1024");
+        assertProtocolErrorFromRawFrames(NO_KEEPALIVE.toBuilder().maxStreamWindow(YamuxConfig.DEFAULT_WINDOW)
+                        .maxFrameBodySize(YamuxConfig.DEFAULT_WINDOW).build(),
+                "000000010000000100040001", "exceeds the limit of 262144");
+    }
+
+    /**
+     * Regression: the frame limit was 1 MiB while windows grow to 16 MiB; js-libp2p-yamux sends as much of
+     * the window as it has in one frame, and a 2 MiB frame ended the session with a protocol error.
+     */
+    @Test
+    void frameLimitCoversTheLargestWindow() {
+        assertThat(YamuxConfig.defaults().maxFrameBodySize()).isGreaterThanOrEqualTo(YamuxConfig.defaults().maxStreamWindow());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> YamuxConfig.builder().maxStreamWindow(32 << 20).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("raise maxFrameBodySize");
     }
 
     @Test

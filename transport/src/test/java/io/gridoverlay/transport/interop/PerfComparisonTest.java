@@ -1,0 +1,203 @@
+package io.gridoverlay.transport.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gridoverlay.core.encoding.Multiaddr;
+import io.gridoverlay.transport.Connection;
+import io.gridoverlay.transport.Host;
+import io.gridoverlay.transport.protocol.Perf;
+import io.gridoverlay.transport.protocol.Ping;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import io.netty.util.ResourceLeakDetector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Throughput and connection-rate comparison of the Java transport with js-libp2p, on one machine over
+ * loopback. Not a pass/fail benchmark: it prints a Markdown table (and writes it to
+ * {@code transport/target/perf-report.md}); numbers depend on the machine's load. Excluded from the normal
+ * build; run it with
+ *
+ * <pre>
+ * mvn -pl transport -am test -Dgroups=perf-report -DexcludedGroups= -Dtest=PerfComparisonTest -Dsurefire.failIfNoSpecifiedTests=false
+ * </pre>
+ *
+ * <ul>
+ *   <li>bulk: one {@code /perf/1.0.0} stream downloading 256 MiB (after a 32 MiB warm-up on the same
+ *       connection), Noise + Yamux over TCP, for Java→Java, js→js, Java→js and js→Java (client→server);
+ *   <li>connection rate: dial + Noise + Yamux (+ the automatic Identify both stacks run) + one ping + close,
+ *       repeated for about 5 s, Java→Java and js→js. The js loop is driven over the JSON command line
+ *       ({@code ping} dials, then {@code hangUp}), which adds two stdin/stdout round trips per connection.
+ * </ul>
+ *
+ * Each Java host runs one event-loop thread, as each js peer runs on one Node.js thread; Netty's leak
+ * detection is off during the run.
+ */
+@Tag("perf-report")
+class PerfComparisonTest {
+    static final long DOWNLOAD = 256L << 20;
+    static final long WARM_UP = 32L << 20;
+    static final long RATE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    record Row(String what, String direction, String value) {}
+
+    static ResourceLeakDetector.Level leakLevel;
+
+    /** The build runs tests with paranoid leak detection, which would dominate the Java numbers. */
+    @BeforeAll
+    static void disableLeakDetection() {
+        leakLevel = ResourceLeakDetector.getLevel();
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+    }
+
+    @AfterAll
+    static void restoreLeakDetection() {
+        ResourceLeakDetector.setLevel(leakLevel);
+    }
+
+    @Test
+    void printsComparisonTable() throws IOException {
+        List<Row> rows = new ArrayList<>();
+        try (Host a = javaHost(); Host b = javaHost(); JsPeer js1 = JsPeer.start(); JsPeer js2 = JsPeer.start()) {
+            Multiaddr bAddr = addr(b);
+            Multiaddr aAddr = addr(a);
+
+            rows.add(bulk("Java → Java", javaPerf(a, bAddr)));
+            rows.add(bulk("js → js", jsPerf(js1, js2.addr())));
+            rows.add(bulk("Java → js", javaPerf(a, js1.addr())));
+            rows.add(bulk("js → Java", jsPerf(js2, aAddr)));
+
+            rows.add(rate("Java → Java", javaConnectionRate(a, bAddr)));
+            rows.add(rate("js → js", jsConnectionRate(js1, js2.addr())));
+        }
+        StringBuilder table = new StringBuilder()
+                .append("| measurement | client → server | result |\n")
+                .append("| --- | --- | --- |\n");
+        for (Row r : rows) {
+            table.append("| ").append(r.what()).append(" | ").append(r.direction()).append(" | ").append(r.value())
+                    .append(" |\n");
+        }
+        String report = table + "\n" + environment() + "\n";
+        Path out = Paths.get(System.getProperty("user.dir"), "target", "perf-report.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, report, StandardCharsets.UTF_8);
+        System.out.println("\n" + report);
+        assertThat(rows).hasSize(6);
+    }
+
+    static Host javaHost() {
+        Host h = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).build();
+        h.start().join();
+        return h;
+    }
+
+    static Multiaddr addr(Host h) {
+        return h.listenAddresses().get(0).encapsulate("/p2p/" + h.peerId().toBase58());
+    }
+
+    /** Seconds for a 256 MiB download by a Java client. */
+    static double javaPerf(Host client, Multiaddr server) {
+        Connection c = client.dial(server).orTimeout(10, TimeUnit.SECONDS).join();
+        Perf.run(c, 0, WARM_UP).orTimeout(60, TimeUnit.SECONDS).join();
+        Perf.Result r = Perf.run(c, 0, DOWNLOAD).orTimeout(120, TimeUnit.SECONDS).join();
+        assertThat(r.downloaded()).isEqualTo(DOWNLOAD);
+        c.close().orTimeout(5, TimeUnit.SECONDS).join();
+        return r.totalTime().toNanos() / 1e9;
+    }
+
+    /** Seconds for a 256 MiB download by a js client. */
+    static double jsPerf(JsPeer client, Multiaddr server) {
+        client.callSync("perf", "addr", server, "upload", 0, "download", WARM_UP, "timeoutMs", 60_000);
+        JsPeer.Reply r = client.callSync("perf", "addr", server, "upload", 0, "download", DOWNLOAD,
+                "timeoutMs", 120_000);
+        assertThat(r.number("downloadBytes")).isEqualTo(DOWNLOAD);
+        client.callSync("hangUp", "addr", server);
+        return r.decimal("seconds");
+    }
+
+    /** Connections per second: dial, ping once, close, for about 5 s. */
+    static double javaConnectionRate(Host client, Multiaddr server) {
+        int n = 0;
+        long start = System.nanoTime();
+        long elapsed;
+        do {
+            Connection c = client.dial(server).orTimeout(10, TimeUnit.SECONDS).join();
+            Ping.ping(c).orTimeout(10, TimeUnit.SECONDS).join();
+            c.close().orTimeout(10, TimeUnit.SECONDS).join();
+            c.closeFuture().orTimeout(10, TimeUnit.SECONDS).join();
+            waitUntilGone(client, c);
+            n++;
+            elapsed = System.nanoTime() - start;
+        } while (elapsed < RATE_NANOS);
+        return n / (elapsed / 1e9);
+    }
+
+    /** The same loop driven through the js peer's commands: {@code ping} dials, {@code hangUp} closes. */
+    static double jsConnectionRate(JsPeer client, Multiaddr server) {
+        int n = 0;
+        long start = System.nanoTime();
+        long elapsed;
+        do {
+            client.callSync("ping", "addr", server, "timeoutMs", 10_000);
+            client.callSync("hangUp", "addr", server, "timeoutMs", 10_000);
+            n++;
+            elapsed = System.nanoTime() - start;
+        } while (elapsed < RATE_NANOS);
+        return n / (elapsed / 1e9);
+    }
+
+    /** A closed connection leaves the host's table shortly after its channel closed. */
+    static void waitUntilGone(Host host, Connection c) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (host.connections(c.remotePeer()).contains(c)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("closed connection still listed: " + c);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
+    }
+
+    static Row bulk(String direction, double seconds) {
+        double mibPerSecond = DOWNLOAD / (1024.0 * 1024.0) / seconds;
+        return new Row("bulk 256 MiB download, 1 stream", direction,
+                String.format(Locale.ROOT, "%.0f MiB/s (%.0f Mbit/s, %.2f s)", mibPerSecond,
+                        DOWNLOAD * 8 / seconds / 1e6, seconds));
+    }
+
+    static Row rate(String direction, double perSecond) {
+        return new Row("connections (dial+Noise+Yamux+ping+close)", direction,
+                String.format(Locale.ROOT, "%.0f /s", perSecond));
+    }
+
+    static String environment() {
+        return String.format(Locale.ROOT, "Java %s (%s), %d CPUs, load average %.2f; node %s",
+                System.getProperty("java.version"), System.getProperty("java.vm.name"),
+                Runtime.getRuntime().availableProcessors(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                nodeVersion());
+    }
+
+    static String nodeVersion() {
+        try {
+            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            p.waitFor(10, TimeUnit.SECONDS);
+            return v;
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+}
