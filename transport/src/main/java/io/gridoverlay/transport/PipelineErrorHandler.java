@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 final class PipelineErrorHandler extends ChannelInboundHandlerAdapter {
     static final String NAME = "errors";
     static final PipelineErrorHandler INSTANCE = new PipelineErrorHandler();
-    private static final Logger LOG = LoggerFactory.getLogger(PipelineErrorHandler.class);
+    // logged as the host: it is the host's pipeline, and operators filter on one logger
+    private static final Logger LOG = LoggerFactory.getLogger(Host.class);
 
     private PipelineErrorHandler() {}
 
