@@ -77,6 +77,8 @@ public final class Host implements AutoCloseable {
     public static final String NOISE = "/noise";
     /** Muxer protocol id. */
     public static final String YAMUX = "/yamux/1.0.0";
+    /** Largest plaintext in one Noise transport frame. */
+    static final int MAX_NOISE_PLAINTEXT = 65535 - 16;
 
     private static final Logger LOG = LoggerFactory.getLogger(Host.class);
 
@@ -665,8 +667,12 @@ public final class Host implements AutoCloseable {
         private Duration streamNegotiationTimeout = Duration.ofSeconds(10);
         // A write queue as large as the largest receive window lets a handler that consumes only once it has
         // written (echo, proxies) run without ever failing a write: the peer's window bounds the queue.
+        // Data frames sized so that header + body fill exactly one Noise frame (65535 - 16 tag bytes):
+        // a 64 KiB Yamux frame would cost two Noise frames, the second one 17 bytes long.
         private YamuxConfig yamux = YamuxConfig.defaults().toBuilder()
-                .maxStreamWriteQueue(YamuxConfig.defaults().maxStreamWindow()).build();
+                .maxStreamWriteQueue(YamuxConfig.defaults().maxStreamWindow())
+                .maxSendFrameSize(MAX_NOISE_PLAINTEXT - io.gridoverlay.transport.yamux.YamuxFrame.HEADER_LENGTH)
+                .build();
         private String agentVersion = "gridoverlay/0.1.0";
         private boolean nativeTransport = true;
 
