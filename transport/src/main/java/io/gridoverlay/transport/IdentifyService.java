@@ -168,7 +168,9 @@ final class IdentifyService {
                 fail(stream, "invalid identify message from " + connection.remotePeer() + ": " + e.getMessage());
                 return;
             } finally {
-                buffer.release();
+                if (buffer.refCnt() > 0) { // fail() may have released it
+                    buffer.release();
+                }
             }
             if (!push) {
                 stream.closeWrite();
@@ -177,7 +179,8 @@ final class IdentifyService {
 
         @Override
         public void onReset(Stream stream) {
-            if (!failed) {
+            // a peer may reset after its message was read and applied (the buffer is released by then)
+            if (!failed && buffer.refCnt() > 0) {
                 failed = true;
                 buffer.release();
                 connection.identified.completeExceptionally(

@@ -28,11 +28,12 @@ public final class Ping {
     /** Serves ping on {@code host} (done by every host at construction). */
     public static void register(Host host) {
         host.setStreamHandler(PROTOCOL, stream -> new StreamHandler() {
-            private final ByteBuf pending = Unpooled.buffer(SIZE);
+            /** Collects one 32-byte payload; null once released (the peer may reset after closing). */
+            private ByteBuf pending = Unpooled.buffer(SIZE);
 
             @Override
             public void onData(Stream s, ByteBuf data) {
-                while (data.isReadable()) {
+                while (data.isReadable() && pending != null) {
                     int n = Math.min(SIZE - pending.readableBytes(), data.readableBytes());
                     pending.writeBytes(data, n);
                     if (pending.readableBytes() == SIZE) {
@@ -44,13 +45,20 @@ public final class Ping {
 
             @Override
             public void onRemoteClose(Stream s) {
-                pending.release();
+                release();
                 s.closeWrite();
             }
 
             @Override
             public void onReset(Stream s) {
-                pending.release();
+                release();
+            }
+
+            private void release() {
+                if (pending != null) {
+                    pending.release();
+                    pending = null;
+                }
             }
         });
     }

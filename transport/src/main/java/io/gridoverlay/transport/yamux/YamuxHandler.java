@@ -661,26 +661,16 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
         ByteBuf chunk = data.readRetainedSlice(n);
         stream.sendWindow -= n;
         stream.queuedBytes -= n;
-        int flags = 0;
         if (!data.isReadable()) {
             stream.queue.poll();
             data.release();
-            YamuxStream.PendingWrite next = stream.queue.peek();
-            CompletableFuture<Void> finFuture = null;
-            if (next != null && next.isFin()) {
-                stream.queue.poll();
-                flags = YamuxFrame.FLAG_FIN;
-                finFuture = next.future;
-            }
-            ChannelFuture written = ctx.write(new YamuxFrame.Data(stream.id(), flags, chunk));
+            // The FIN never rides on this Data frame: js-libp2p-yamux (8.x) handles a frame's flags before its
+            // body and drops the body of a Data|FIN frame, so the FIN goes in its own WindowUpdate frame
+            // (as go-yamux sends it) from the next sendOne.
+            ChannelFuture written = ctx.write(new YamuxFrame.Data(stream.id(), 0, chunk));
             flushNeeded = true;
             CompletableFuture<Void> writeFuture = head.future;
             written.addListener(f -> complete(writeFuture, f));
-            if (finFuture != null) {
-                CompletableFuture<Void> fin = finFuture;
-                written.addListener(f -> complete(fin, f));
-                finSent(stream);
-            }
         } else {
             writeFrame(new YamuxFrame.Data(stream.id(), 0, chunk));
         }

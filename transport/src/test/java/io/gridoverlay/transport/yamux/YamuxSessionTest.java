@@ -121,6 +121,32 @@ class YamuxSessionTest {
         assertThat(pair.server.streamCount()).isZero();
     }
 
+    /**
+     * Regression: the FIN used to ride on the last Data frame; js-libp2p-yamux 8 handles a frame's flags
+     * before its body and drops the body of a Data|FIN frame, so a js perf server saw no header at all.
+     */
+    @Test
+    void finTravelsInItsOwnFrameAfterTheLastData() {
+        pair = new EmbeddedPair(NO_KEEPALIVE, stream -> new RecordingHandler());
+        pair.pump();
+        EmbeddedPair.writtenFrames(pair.clientChannel);
+        YamuxStream stream = pair.client.openStream(new RecordingHandler()).join();
+        stream.write(text("last bytes"));
+        stream.closeWrite();
+        List<YamuxFrame> frames = EmbeddedPair.writtenFrames(pair.clientChannel);
+        try {
+            assertThat(frames).filteredOn(f -> f instanceof YamuxFrame.Data).singleElement().satisfies(f -> {
+                YamuxFrame.Data d = (YamuxFrame.Data) f;
+                assertThat(d.flags() & YamuxFrame.FLAG_FIN).isZero();
+                assertThat(d.body().toString(StandardCharsets.UTF_8)).isEqualTo("last bytes");
+            });
+            assertThat(frames.get(frames.size() - 1))
+                    .isEqualTo(new YamuxFrame.WindowUpdate(stream.id(), YamuxFrame.FLAG_FIN, 0));
+        } finally {
+            frames.stream().filter(f -> f instanceof YamuxFrame.Data).forEach(f -> ((YamuxFrame.Data) f).release());
+        }
+    }
+
     @Test
     void resetEndsBothDirectionsAndFailsQueuedWrites() {
         RecordingHandler serverSide = new RecordingHandler();
