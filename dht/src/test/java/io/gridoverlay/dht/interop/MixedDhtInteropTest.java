@@ -4,17 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gridoverlay.core.encoding.Multiaddr;
 import io.gridoverlay.core.identity.PeerId;
+import io.gridoverlay.core.record.RecordValidator;
+import io.gridoverlay.core.record.Verification;
 import io.gridoverlay.dht.KademliaDht;
 import io.gridoverlay.dht.LookupResult;
 import io.gridoverlay.dht.net.HostDhtBinding;
 import io.gridoverlay.dht.net.TransportKadNetwork;
+import io.gridoverlay.dht.protocol.KadRecord;
 import io.gridoverlay.dht.protocol.PeerInfo;
+import io.gridoverlay.dht.record.PublicKeyValidator;
+import io.gridoverlay.dht.record.Validators;
 import io.gridoverlay.dht.routing.RoutingTableConfig;
 import io.gridoverlay.transport.Host;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -70,6 +76,8 @@ class MixedDhtInteropTest {
                     .selfAddresses(h::listenAddresses)
                     .routing(RoutingTableConfig.builder().noDiversityLimits().build())
                     .refreshInterval(Duration.ZERO)
+                    .validators(Validators.builder().add(new PublicKeyValidator()).add(new AnyValueValidator("test"))
+                            .build())
                     .seed(i)
                     .build();
             HostDhtBinding.bind(h, dht, KAD);
@@ -181,8 +189,8 @@ class MixedDhtInteropTest {
     @Test
     @Order(5)
     void javaClientWhoseOnlyContactIsAJsPeerGetsAValue() {
-        // a /pk/ record put by a js peer; the Java client's lookup starts at a js peer, so the first
-        // GET_VALUE answers (record and closer peers) it parses come from js
+        // a /pk/ record put by a js peer, then dropped by every Java peer: the Java client (whose only
+        // contact is a js peer) can get it only from GET_VALUE answers of js peers
         JsPeer owner = js.get(3);
         byte[] key = pkKey(owner.peerId());
         byte[] value = hosts.get(1).dial(owner.addr()).orTimeout(TIMEOUT_S, TimeUnit.SECONDS).join()
@@ -194,6 +202,7 @@ class MixedDhtInteropTest {
         KademliaDht client = KademliaDht.builder(net).serverMode(false).refreshInterval(Duration.ZERO).build();
         try {
             owner.callSync("put", "keyHex", HEX.formatHex(key), "valueHex", HEX.formatHex(value), "timeoutMs", 20_000);
+            dhts.forEach(d -> d.records().remove(key));
             client.addPeer(new PeerInfo(js.get(0).peerId(), List.of(jsTransportAddr(js.get(0)))), true).join();
             Optional<byte[]> got = client.getValue(key, 2).orTimeout(TIMEOUT_S, TimeUnit.SECONDS).join();
             assertThat(got).hasValueSatisfying(v -> assertThat(v).isEqualTo(value));
@@ -272,7 +281,7 @@ class MixedDhtInteropTest {
 
     @Test
     @Order(9)
-    void jsFindsJavaPeersThroughAJavaOnlyContact() {
+    void jsFindsJavaPeersAndValuesThroughAJavaOnlyContact() {
         // a fifth js peer whose only contact is Java peer 0: every answer it gets comes from Java code
         JsPeer probe = JsPeer.start("--dht", "--bootstrap", javaAddr(0).toString());
         try {
@@ -284,12 +293,37 @@ class MixedDhtInteropTest {
             JsPeer target = js.get(3);
             JsPeer.Reply r = probe.callSync("findPeer", "peerId", target.peerId(), "timeoutMs", 20_000);
             assertThat(transportAddrs(r)).contains(jsTransportAddr(target));
+
+            // a record only Java peers hold: js parses our GET_VALUE answers (record, timeReceived, closer peers).
+            // Not a /pk/ key: js peers answer those from their peer store.
+            byte[] key = "/test/held by Java peers only".getBytes(StandardCharsets.UTF_8);
+            byte[] value = "a value stored by Java".getBytes(StandardCharsets.UTF_8);
+            dhts.forEach(d -> d.records().put(KadRecord.of(key, value)));
+            JsPeer.Reply g = probe.callSync("get", "keyHex", HEX.formatHex(key), "timeoutMs", 20_000);
+            assertThat(g.string("valueHex")).isEqualTo(HEX.formatHex(value));
+            assertThat(PeerId.parse(g.string("from"))).isIn(hosts.stream().map(Host::peerId).toList());
         } finally {
             probe.close();
         }
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** Accepts any value in its namespace, the first one wins: what peer.mjs configures for {@code /test/}. */
+    record AnyValueValidator(String namespace) implements RecordValidator {
+        @Override
+        public Verification<?> validate(byte[] key, byte[] value, Instant now) {
+            return Verification.valid(value);
+        }
+
+        @Override
+        public int select(byte[] key, List<byte[]> values, Instant now) {
+            if (values.isEmpty()) {
+                throw new IllegalArgumentException("no values to select from");
+            }
+            return 0;
+        }
+    }
 
     /** Every live peer but {@code self}, sorted by XOR distance of SHA-256(id bytes) to SHA-256(key), first 20. */
     List<PeerId> trueClosest(byte[] key, PeerId self) {
