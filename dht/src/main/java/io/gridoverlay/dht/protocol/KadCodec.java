@@ -5,6 +5,7 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.gridoverlay.core.encoding.DecodingException;
 import io.gridoverlay.core.encoding.Multiaddr;
+import io.gridoverlay.core.encoding.Protocol;
 import io.gridoverlay.core.encoding.Varint;
 import io.gridoverlay.core.identity.PeerId;
 import io.gridoverlay.dht.proto.DhtProto;
@@ -39,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * request, a GET_VALUE record under another key, or a PUT_VALUE echo with another value. Peers in
  * {@code closerPeers}/{@code providerPeers} are checked one by one: a peer with an invalid id is dropped,
  * an invalid address is dropped, and peers or addresses beyond the limits are dropped; none of that fails
- * the message. Fields a type does not use are ignored.
+ * the message. A trailing {@code /p2p/<the peer's own id>} is removed from an address (js-libp2p sends
+ * provider addresses so), an address ending in another peer's {@code /p2p} is dropped, duplicates are
+ * dropped. Fields a type does not use are ignored.
  *
  * <p>Immutable and thread-safe. Decoding costs O(message size); encoding allocates the output array once.
  */
@@ -305,6 +308,26 @@ public final class KadCodec {
         return new KadRecord(r.getKey().toByteArray(), r.getValue().toByteArray(), r.getTimeReceived());
     }
 
+    /**
+     * {@code addr} without a trailing {@code /p2p/<id>} of the peer itself (js-libp2p sends its addresses so in
+     * ADD_PROVIDER; a dialer appends the id again), or null when it ends in another peer's {@code /p2p} (not an
+     * address of this peer) or is nothing but {@code /p2p/<id>}. Relay addresses ({@code .../p2p-circuit}) pass.
+     */
+    private static Multiaddr transportAddress(PeerId id, Multiaddr addr) {
+        List<Multiaddr.Component> cs = addr.components();
+        if (cs.isEmpty()) {
+            return null;
+        }
+        Multiaddr.Component last = cs.get(cs.size() - 1);
+        if (last.protocol() != Protocol.P2P) {
+            return addr;
+        }
+        if (!Arrays.equals(last.value(), id.toBytes())) {
+            return null;
+        }
+        return addr.decapsulate(Protocol.P2P).orElse(null);
+    }
+
     private List<PeerInfo> peers(List<DhtProto.Message.Peer> in, String field) {
         if (in.isEmpty()) {
             return List.of();
@@ -328,10 +351,18 @@ public final class KadCodec {
                 if (addrs.size() == limits.maxAddressesPerPeer()) {
                     break;
                 }
+                Multiaddr addr;
                 try {
-                    addrs.add(Multiaddr.fromBytes(a.toByteArray()));
+                    addr = Multiaddr.fromBytes(a.toByteArray());
                 } catch (DecodingException e) {
                     LOG.debug("dropping an invalid address of {} in {}: {}", id, field, e.getMessage());
+                    continue;
+                }
+                Multiaddr transport = transportAddress(id, addr);
+                if (transport == null) {
+                    LOG.debug("dropping address {} of {} in {}: it names another peer", addr, id, field);
+                } else if (!addrs.contains(transport)) {
+                    addrs.add(transport);
                 }
             }
             out.add(new PeerInfo(id, addrs));

@@ -1,6 +1,9 @@
 package io.gridoverlay.dht.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -10,6 +13,10 @@ import java.util.Objects;
  * and out.
  */
 public final class KadRecord {
+    /** RFC 3339 in UTC with exactly nine fractional digits, as js-libp2p's {@code toRFC3339} writes it. */
+    private static final DateTimeFormatter TIME_RECEIVED = DateTimeFormatter
+            .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
+
     private final byte[] key;
     private final byte[] value;
     private final String timeReceived;
@@ -23,6 +30,15 @@ public final class KadRecord {
     /** A record without {@code timeReceived}, as a publisher sends it. */
     public static KadRecord of(byte[] key, byte[] value) {
         return new KadRecord(key, value, "");
+    }
+
+    /**
+     * {@code time} as {@code timeReceived} text: {@code 2025-03-01T12:00:00.000000000Z}. go parses it as
+     * RFC 3339 (nano), js-libp2p both with {@code Date} and with its strict {@code parseRFC3339}, which needs
+     * the nine fractional digits ({@link Instant#toString()} drops them when zero); Java with {@link Instant#parse}.
+     */
+    public static String formatTimeReceived(Instant time) {
+        return TIME_RECEIVED.format(time);
     }
 
     public byte[] key() {

@@ -124,7 +124,7 @@ public final class RecordStore {
             throw new RecordRejectedException(Reason.INVALID, "record under " + RecordValidator.keyText(key)
                     + " is invalid: " + inv.reason());
         }
-        KadRecord stamped = new KadRecord(key, value, now.toString());
+        KadRecord stamped = new KadRecord(key, value, KadRecord.formatTimeReceived(now));
         String[] refusal = new String[1];
         KadRecord result = cache.asMap().compute(ByteKey.copyOf(key), (k, current) -> {
             if (current != null && remainingNanos(current) > 0) {

@@ -77,6 +77,26 @@ class KadCodecTest {
         assertThat(r.closerPeers()).containsExactly(new PeerInfo(peer(2), List.of(KadFixtures.addr(5))));
     }
 
+    /** js-libp2p sends its own addresses with {@code /p2p/<its id>} (ADD_PROVIDER providerPeers). */
+    @Test
+    void ownP2pSuffixIsStrippedAndOtherPeersAddressesAreDropped() {
+        io.gridoverlay.core.encoding.Multiaddr a = KadFixtures.addr(5);
+        io.gridoverlay.core.encoding.Multiaddr b = KadFixtures.addr(6);
+        DhtProto.Message m = DhtProto.Message.newBuilder()
+                .setType(DhtProto.Message.MessageType.ADD_PROVIDER)
+                .setKey(ByteString.copyFromUtf8("cid"))
+                .addProviderPeers(DhtProto.Message.Peer.newBuilder().setId(ByteString.copyFrom(peer(2).toBytes()))
+                        .addAddrs(ByteString.copyFrom(a.encapsulate("/p2p/" + peer(2).toBase58()).toBytes()))
+                        .addAddrs(ByteString.copyFrom(a.toBytes()))
+                        .addAddrs(ByteString.copyFrom(b.encapsulate("/p2p/" + peer(3).toBase58()).toBytes()))
+                        .addAddrs(ByteString.copyFrom(
+                                io.gridoverlay.core.encoding.Multiaddr.parse("/p2p/" + peer(2).toBase58()).toBytes()))
+                        .addAddrs(ByteString.copyFrom(b.toBytes())))
+                .build();
+        KadRequest r = codec.decodeRequest(m.toByteArray());
+        assertThat(r).isEqualTo(new KadRequest.AddProvider(bytes("cid"), List.of(new PeerInfo(peer(2), List.of(a, b)))));
+    }
+
     @Test
     void peersAndAddressesBeyondTheLimitsAreDropped() {
         KadCodec small = new KadCodec(KadLimits.builder().maxPeersPerList(3).maxAddressesPerPeer(1).build());
