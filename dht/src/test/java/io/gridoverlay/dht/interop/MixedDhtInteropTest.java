@@ -1,5 +1,8 @@
 package io.gridoverlay.dht.interop;
 
+import io.gridoverlay.transport.interop.JsPeer;
+import io.gridoverlay.transport.interop.Json;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gridoverlay.core.encoding.Multiaddr;

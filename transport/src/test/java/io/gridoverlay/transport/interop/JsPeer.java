@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: {@link #call} may be used from any thread.
  */
-final class JsPeer implements AutoCloseable {
+public final class JsPeer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JsPeer.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
@@ -72,8 +72,8 @@ final class JsPeer implements AutoCloseable {
     private List<Multiaddr> addrs;
 
     /** A successful reply: the JSON object with typed accessors. */
-    record Reply(Map<String, Object> fields) {
-        String string(String name) {
+    public record Reply(Map<String, Object> fields) {
+        public String string(String name) {
             Object v = require(name);
             if (!(v instanceof String s)) {
                 throw new AssertionError("field " + name + " is not a string in " + fields);
@@ -81,7 +81,7 @@ final class JsPeer implements AutoCloseable {
             return s;
         }
 
-        long number(String name) {
+        public long number(String name) {
             Object v = require(name);
             if (!(v instanceof Number n)) {
                 throw new AssertionError("field " + name + " is not a number in " + fields);
@@ -89,7 +89,7 @@ final class JsPeer implements AutoCloseable {
             return n.longValue();
         }
 
-        double decimal(String name) {
+        public double decimal(String name) {
             Object v = require(name);
             if (!(v instanceof Number n)) {
                 throw new AssertionError("field " + name + " is not a number in " + fields);
@@ -98,7 +98,7 @@ final class JsPeer implements AutoCloseable {
         }
 
         @SuppressWarnings("unchecked")
-        List<Object> list(String name) {
+        public List<Object> list(String name) {
             Object v = require(name);
             if (!(v instanceof List)) {
                 throw new AssertionError("field " + name + " is not an array in " + fields);
@@ -107,7 +107,7 @@ final class JsPeer implements AutoCloseable {
         }
 
         @SuppressWarnings("unchecked")
-        List<String> strings(String name) {
+        public List<String> strings(String name) {
             List<Object> l = list(name);
             for (Object o : l) {
                 if (!(o instanceof String)) {
@@ -119,7 +119,7 @@ final class JsPeer implements AutoCloseable {
 
         /** A nested object, or empty when the field is JSON {@code null}. */
         @SuppressWarnings("unchecked")
-        Optional<Reply> object(String name) {
+        public Optional<Reply> object(String name) {
             Object v = require(name);
             if (v == null) {
                 return Optional.empty();
@@ -139,7 +139,7 @@ final class JsPeer implements AutoCloseable {
     }
 
     /** The js peer answered {@code ok:false}, exited, or did not answer in time. */
-    static final class JsPeerException extends RuntimeException {
+    public static final class JsPeerException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         JsPeerException(String message) {
@@ -157,7 +157,7 @@ final class JsPeer implements AutoCloseable {
      * Starts {@code node peer.mjs args…} and waits (at most 30 s) for its {@code listening} line.
      * Skips the test when {@code node} is not installed; runs {@code npm ci} first when needed.
      */
-    static JsPeer start(String... args) {
+    public static JsPeer start(String... args) {
         Path dir = prepare();
         int n = COUNTER.incrementAndGet();
         List<String> command = new ArrayList<>(List.of("node", "peer.mjs"));
@@ -193,22 +193,22 @@ final class JsPeer implements AutoCloseable {
     }
 
     /** The peer's id. */
-    PeerId peerId() {
+    public PeerId peerId() {
         return peerId;
     }
 
     /** The listen addresses, each ending in {@code /p2p/<id>}. */
-    List<Multiaddr> addrs() {
+    public List<Multiaddr> addrs() {
         return addrs;
     }
 
     /** The first listen address, ending in {@code /p2p/<id>}. */
-    Multiaddr addr() {
+    public Multiaddr addr() {
         return addrs.get(0);
     }
 
     /** Sends a command built from alternating field names and values ({@code "addr", a, "bytes", 1024}). */
-    CompletableFuture<Reply> call(String cmd, Object... fieldsAndValues) {
+    public CompletableFuture<Reply> call(String cmd, Object... fieldsAndValues) {
         if (fieldsAndValues.length % 2 != 0) {
             throw new IllegalArgumentException("fields and values must alternate");
         }
@@ -221,7 +221,7 @@ final class JsPeer implements AutoCloseable {
     }
 
     /** Sends {@code {"id":…, "cmd": cmd, …fields}}; completes with the reply, exceptionally on {@code ok:false}. */
-    CompletableFuture<Reply> call(String cmd, Map<String, Object> fields) {
+    public CompletableFuture<Reply> call(String cmd, Map<String, Object> fields) {
         long id = nextId.getAndIncrement();
         Map<String, Object> msg = new LinkedHashMap<>();
         msg.put("id", id);
@@ -260,7 +260,7 @@ final class JsPeer implements AutoCloseable {
     }
 
     /** {@link #call} and wait for the reply; errors are rethrown unwrapped. */
-    Reply callSync(String cmd, Object... fieldsAndValues) {
+    public Reply callSync(String cmd, Object... fieldsAndValues) {
         try {
             return call(cmd, fieldsAndValues).join();
         } catch (java.util.concurrent.CompletionException e) {
@@ -307,7 +307,7 @@ final class JsPeer implements AutoCloseable {
     }
 
     /** The last stderr lines, for error messages. */
-    String stderrSummary() {
+    public String stderrSummary() {
         synchronized (stderrTail) {
             if (stderrTail.isEmpty()) {
                 return "";
@@ -410,7 +410,7 @@ final class JsPeer implements AutoCloseable {
     // ------------------------------------------------------------------ installation
 
     /** Checks for node (skipping the test without it), installs node_modules once, returns interop/js. */
-    static Path prepare() {
+    public static Path prepare() {
         synchronized (INSTALL_LOCK) {
             if (nodeAvailable == null) {
                 nodeAvailable = commandWorks("node", "--version");
@@ -429,7 +429,7 @@ final class JsPeer implements AutoCloseable {
     }
 
     /** {@code interop/js}, found by walking up from the working directory to the repository root. */
-    static Path jsDirectory() {
+    public static Path jsDirectory() {
         Path start = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
         for (Path p = start; p != null; p = p.getParent()) {
             Path candidate = p.resolve("interop").resolve("js");

@@ -14,13 +14,13 @@ import java.util.Map;
  * <p>Strict enough to reject malformed input with {@link IllegalArgumentException} naming the offset; not
  * meant for untrusted or huge documents (nesting is bounded at 64 levels). Stateless and thread-safe.
  */
-final class Json {
+public final class Json {
     private static final int MAX_DEPTH = 64;
 
     private Json() {}
 
     /** Parses one JSON value occupying all of {@code text} (surrounding whitespace allowed). */
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Reader r = new Reader(text);
         r.skipWhitespace();
         Object v = r.value(0);
@@ -33,7 +33,7 @@ final class Json {
 
     /** Parses a JSON object. */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> parseObject(String text) {
+    public static Map<String, Object> parseObject(String text) {
         Object v = parse(text);
         if (!(v instanceof Map)) {
             throw new IllegalArgumentException("expected a JSON object, got: " + text);
@@ -42,7 +42,7 @@ final class Json {
     }
 
     /** Writes {@code value} (Map with String keys, List, String, Number, Boolean or null) as compact JSON. */
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
         write(value, sb);
         return sb.toString();
@@ -125,7 +125,7 @@ final class Json {
             this.s = s;
         }
 
-        IllegalArgumentException error(String what) {
+        public IllegalArgumentException error(String what) {
             return new IllegalArgumentException("bad JSON at offset " + pos + ": " + what + " in: "
                     + (s.length() > 200 ? s.substring(0, 200) + "…" : s));
         }
@@ -140,7 +140,7 @@ final class Json {
             }
         }
 
-        Object value(int depth) {
+        public Object value(int depth) {
             if (depth > MAX_DEPTH) {
                 throw error("nesting deeper than " + MAX_DEPTH);
             }
@@ -186,7 +186,7 @@ final class Json {
             pos++;
         }
 
-        Map<String, Object> object(int depth) {
+        public Map<String, Object> object(int depth) {
             expect('{');
             Map<String, Object> m = new LinkedHashMap<>();
             skipWhitespace();
@@ -217,7 +217,7 @@ final class Json {
             }
         }
 
-        List<Object> array(int depth) {
+        public List<Object> array(int depth) {
             expect('[');
             List<Object> l = new ArrayList<>();
             skipWhitespace();
@@ -238,7 +238,7 @@ final class Json {
             }
         }
 
-        String string() {
+        public String string() {
             expect('"');
             StringBuilder sb = new StringBuilder();
             while (true) {
@@ -288,7 +288,7 @@ final class Json {
             }
         }
 
-        Object number() {
+        public Object number() {
             int start = pos;
             if (s.charAt(pos) == '-') {
                 pos++;
