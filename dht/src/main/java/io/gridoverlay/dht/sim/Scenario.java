@@ -28,7 +28,7 @@ import java.util.Set;
  *   <tr><td>disjointPaths, alpha, beta, k</td><td>lookup parameters [1, 3, 3, 20]</td></tr>
  *   <tr><td>peerTimeout.s</td><td>per-request timeout [10]</td></tr>
  *   <tr><td>init</td><td>{@code oracle} (tables filled from the global view) or {@code join} (every node
- *       bootstraps through a random earlier node, then looks itself up once more) [oracle]</td></tr>
+ *       bootstraps through a random earlier node, then refreshes every bucket once) [oracle]</td></tr>
  *   <tr><td>duration.s</td><td>virtual time over which the lookups are spread [600]</td></tr>
  *   <tr><td>refresh.s</td><td>routing-table refresh interval, 0 = off [0]</td></tr>
  *   <tr><td>codec</td><td>pass messages through the wire codec [false]</td></tr>
@@ -45,7 +45,7 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
     public enum Init {
         /** From the simulator's global view: up to k random nodes per bucket (ideal, fast). */
         ORACLE,
-        /** By the DHT's own bootstrap: each node joins through a random earlier node, then a second self-lookup. */
+        /** By the DHT's own bootstrap: each node joins through a random earlier node, then refreshes every bucket. */
         JOIN
     }
 

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * request (the handler throws {@link KadRequestRejectedException}) fails with {@link Kind#STREAM_FAILED}
  * after the round trip. ADD_PROVIDER completes when sent (it has no response on the wire). With
  * {@code useCodec} every request and response goes through {@link KadCodec} encode/decode, exercising the
- * real wire codec (slower). All futures are completed from inside the loop, so all DHT code runs on the
+ * real wire codec (slower). The receiver of a request from a server-mode node is told of it
+ * ({@link Endpoint#onServerIdentified}), as Identify tells a libp2p host. All futures are completed from inside the loop, so all DHT code runs on the
  * thread that calls {@link #runUntil}.
  *
  * <p>Not thread-safe: one thread drives the loop. Costs O(log e) per event with e events pending.
@@ -231,6 +232,7 @@ public final class SimulatedNetwork {
         private final PeerInfo self;
         private KadRequestHandler handler;
         private RequestBehaviour behaviour = RequestBehaviour.HONEST;
+        private java.util.function.Consumer<PeerInfo> serverIdentified;
         private boolean closed;
 
         Endpoint(int index, PeerInfo self) {
@@ -253,6 +255,15 @@ public final class SimulatedNetwork {
         /** How this node answers requests (adversaries replace the honest default). */
         public void setBehaviour(RequestBehaviour behaviour) {
             this.behaviour = Objects.requireNonNull(behaviour, "behaviour");
+        }
+
+        /**
+         * Called with the sender of each delivered request that is itself in server mode, as a libp2p host
+         * learns from Identify that an inbound peer speaks the Kad protocol (see
+         * {@code io.gridoverlay.dht.net.HostDhtBinding}); {@code null} disables it.
+         */
+        public void onServerIdentified(java.util.function.Consumer<PeerInfo> listener) {
+            this.serverIdentified = listener;
         }
 
         /** Crash: pending tasks and replies are dropped, the node stops answering. Idempotent. */
@@ -346,6 +357,9 @@ public final class SimulatedNetwork {
                 return;
             }
             handled[index]++;
+            if (serverIdentified != null && from.handler != null && !from.closed) {
+                serverIdentified.accept(from.self);
+            }
             KadResponse response;
             Kind failure = null;
             try {

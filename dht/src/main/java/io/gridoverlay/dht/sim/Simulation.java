@@ -224,7 +224,7 @@ public final class Simulation {
             n.endpoint.setBehaviour(adversary.behaviour());
         }
         PeerInfo self = n.info;
-        n.dht = KademliaDht.builder(n.endpoint)
+        KademliaDht dht = KademliaDht.builder(n.endpoint)
                 .scheduler(n.endpoint)
                 .selfAddresses(self::addresses)
                 .routing(RoutingTableConfig.builder().k(s.k()).noDiversityLimits().build())
@@ -237,6 +237,8 @@ public final class Simulation {
                 .providerStore(ProviderStoreConfig.builder().clock(net.clock()).build())
                 .seed(s.seed() * 31 + n.index * 1_000_003L + n.incarnation)
                 .build();
+        n.dht = dht;
+        n.endpoint.onServerIdentified(peer -> dht.addPeer(peer, true));
         n.online = true;
     }
 
@@ -360,7 +362,11 @@ public final class Simulation {
         return lowest;
     }
 
-    /** Every live node joins through a random earlier live server, then every node looks itself up again. */
+    /**
+     * Every live node joins through a random earlier live server (seed + self-lookup), then every node
+     * refreshes all its buckets once (a random-key lookup per bucket, as go-libp2p-kad-dht does after
+     * bootstrap).
+     */
     private void join() {
         int[] pending = {0};
         List<Node> joined = new ArrayList<>();
@@ -388,7 +394,7 @@ public final class Simulation {
         for (Node n : joined) {
             pending[0]++;
             t += JOIN_SPACING_NANOS;
-            net.at(t, () -> n.dht.bootstrap(List.of()).whenComplete((r, e) -> pending[0]--));
+            net.at(t, () -> n.dht.refreshDueBuckets().whenComplete((r, e) -> pending[0]--));
         }
         net.runUntil(() -> pending[0] == 0);
     }
