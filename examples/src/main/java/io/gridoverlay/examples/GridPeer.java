@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "grid-peer", mixinStandardHelpOptions = true, version = "gridoverlay 0.1.0",
         description = "A gridoverlay peer: libp2p transport, Kademlia DHT and signed grid records.",
         subcommands = {GridPeer.Run.class, GridPeer.PingCmd.class, GridPeer.IdentifyCmd.class, GridPeer.PerfCmd.class,
-                LocalGrid.class})
+                LocalGrid.class, SimulateCmd.class})
 public final class GridPeer {
     static final PrintStream OUT = System.out;
 
