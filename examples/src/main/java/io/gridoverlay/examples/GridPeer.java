@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
         description = "A gridoverlay peer: libp2p transport, Kademlia DHT and signed grid records.",
         subcommands = {GridPeer.Run.class, GridPeer.PingCmd.class, GridPeer.IdentifyCmd.class, GridPeer.PerfCmd.class,
                 DhtCommands.FindPeer.class, DhtCommands.Closest.class, DhtCommands.Put.class, DhtCommands.Get.class,
-                LocalGrid.class})
+                LocalGrid.class, SimulateCmd.class})
 public final class GridPeer {
     static final PrintStream OUT = System.out;
 

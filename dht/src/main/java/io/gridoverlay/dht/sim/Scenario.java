@@ -1,0 +1,294 @@
+package io.gridoverlay.dht.sim;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * One simulation run, fully described (immutable; build with {@link #builder()} or read a
+ * {@code key = value} file with {@link #load}/{@link #fromProperties}).
+ *
+ * <table>
+ *   <caption>Keys of the properties form (defaults in brackets)</caption>
+ *   <tr><td>name</td><td>label in reports [sim]</td></tr>
+ *   <tr><td>nodes, lookups, seed</td><td>network size [1000], FIND_NODE lookups measured [200], seed [1]</td></tr>
+ *   <tr><td>latency</td><td>{@code uniform} or {@code clusters:N} [uniform]; rtt.min.ms, rtt.max.ms [10, 300];
+ *       jitter [0.1]</td></tr>
+ *   <tr><td>loss</td><td>per-message loss probability [0]</td></tr>
+ *   <tr><td>churn</td><td>{@link ChurnModel#parse} text [none]</td></tr>
+ *   <tr><td>clientFraction</td><td>nodes in client mode (unreachable) [0]</td></tr>
+ *   <tr><td>adversary, adversaryFraction</td><td>none|eclipse|drop|garbage [none], fraction [0]</td></tr>
+ *   <tr><td>disjointPaths, alpha, beta, k</td><td>lookup parameters [1, 3, 3, 20]</td></tr>
+ *   <tr><td>peerTimeout.s</td><td>per-request timeout [10]</td></tr>
+ *   <tr><td>init</td><td>{@code oracle} (tables filled from the global view) or {@code join} (every node
+ *       bootstraps through a random earlier node, then refreshes every bucket once) [oracle]</td></tr>
+ *   <tr><td>duration.s</td><td>virtual time over which the lookups are spread [600]</td></tr>
+ *   <tr><td>refresh.s</td><td>routing-table refresh interval, 0 = off [0]</td></tr>
+ *   <tr><td>codec</td><td>pass messages through the wire codec [false]</td></tr>
+ *   <tr><td>valueChecks, providerChecks</td><td>PUT→GET and PROVIDE→FIND pairs [20, 20]</td></tr>
+ *   <tr><td>qualitySample</td><td>nodes whose routing table is scored [100]</td></tr>
+ * </table>
+ */
+public record Scenario(String name, int nodes, int lookups, long seed, LatencyModel.Config latency, double loss,
+        ChurnModel churn, double clientFraction, Adversary.Kind adversary, double adversaryFraction,
+        int disjointPaths, int alpha, int beta, int k, Duration peerTimeout, Init init, Duration duration,
+        Duration refreshInterval, boolean useCodec, int valueChecks, int providerChecks, int qualitySample) {
+
+    /** How routing tables are filled before measuring. */
+    public enum Init {
+        /** From the simulator's global view: up to k random nodes per bucket (ideal, fast). */
+        ORACLE,
+        /** By the DHT's own bootstrap: each node joins through a random earlier node, then refreshes every bucket. */
+        JOIN
+    }
+
+    private static final Set<String> KEYS = Set.of("name", "nodes", "lookups", "seed", "latency", "rtt.min.ms",
+            "rtt.max.ms", "jitter", "loss", "churn", "clientFraction", "adversary", "adversaryFraction",
+            "disjointPaths", "alpha", "beta", "k", "peerTimeout.s", "init", "duration.s", "refresh.s", "codec",
+            "valueChecks", "providerChecks", "qualitySample");
+
+    /** Validates ranges. */
+    public Scenario {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(latency, "latency");
+        Objects.requireNonNull(churn, "churn");
+        Objects.requireNonNull(adversary, "adversary");
+        Objects.requireNonNull(init, "init");
+        Objects.requireNonNull(peerTimeout, "peerTimeout");
+        Objects.requireNonNull(duration, "duration");
+        Objects.requireNonNull(refreshInterval, "refreshInterval");
+        if (nodes < 2) {
+            throw new IllegalArgumentException("nodes must be >= 2, got " + nodes);
+        }
+        if (lookups < 0 || valueChecks < 0 || providerChecks < 0 || qualitySample < 0) {
+            throw new IllegalArgumentException("lookups and check counts must be >= 0");
+        }
+        if (!(loss >= 0 && loss < 1)) {
+            throw new IllegalArgumentException("loss must be in [0, 1), got " + loss);
+        }
+        if (!(clientFraction >= 0 && adversaryFraction >= 0 && clientFraction + adversaryFraction < 1)) {
+            throw new IllegalArgumentException("clientFraction and adversaryFraction must be >= 0 with a sum below 1, got "
+                    + clientFraction + " and " + adversaryFraction);
+        }
+        if (disjointPaths < 1 || alpha < 1 || k < 1 || beta < 1 || beta > k) {
+            throw new IllegalArgumentException("need disjointPaths, alpha, k >= 1 and 1 <= beta <= k, got d="
+                    + disjointPaths + " alpha=" + alpha + " beta=" + beta + " k=" + k);
+        }
+        if (duration.isNegative() || refreshInterval.isNegative() || peerTimeout.isZero() || peerTimeout.isNegative()) {
+            throw new IllegalArgumentException("durations must be >= 0 and peerTimeout > 0");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this scenario's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.name = name;
+        b.nodes = nodes;
+        b.lookups = lookups;
+        b.seed = seed;
+        b.latency = latency;
+        b.loss = loss;
+        b.churn = churn;
+        b.clientFraction = clientFraction;
+        b.adversary = adversary;
+        b.adversaryFraction = adversaryFraction;
+        b.disjointPaths = disjointPaths;
+        b.alpha = alpha;
+        b.beta = beta;
+        b.k = k;
+        b.peerTimeout = peerTimeout;
+        b.init = init;
+        b.duration = duration;
+        b.refreshInterval = refreshInterval;
+        b.useCodec = useCodec;
+        b.valueChecks = valueChecks;
+        b.providerChecks = providerChecks;
+        b.qualitySample = qualitySample;
+        return b;
+    }
+
+    /** Reads a scenario file ({@code key = value} lines, see the class comment). */
+    public static Scenario load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        return fromProperties(p, builder());
+    }
+
+    /**
+     * Applies {@code p} over {@code base}.
+     *
+     * @throws IllegalArgumentException naming the key for an unknown key or a malformed value
+     */
+    public static Scenario fromProperties(Properties p, Builder base) {
+        for (String key : p.stringPropertyNames()) {
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException("unknown scenario key '" + key + "'; known: " + KEYS);
+            }
+        }
+        Builder b = base;
+        try {
+            if (p.containsKey("name")) b.name(p.getProperty("name").trim());
+            if (p.containsKey("nodes")) b.nodes(Integer.parseInt(p.getProperty("nodes").trim()));
+            if (p.containsKey("lookups")) b.lookups(Integer.parseInt(p.getProperty("lookups").trim()));
+            if (p.containsKey("seed")) b.seed(Long.parseLong(p.getProperty("seed").trim()));
+            if (p.containsKey("latency") || p.containsKey("rtt.min.ms") || p.containsKey("rtt.max.ms")
+                    || p.containsKey("jitter")) {
+                LatencyModel.Config cur = b.latency;
+                Duration min = p.containsKey("rtt.min.ms")
+                        ? Duration.ofMillis(Long.parseLong(p.getProperty("rtt.min.ms").trim())) : cur.minRtt();
+                Duration max = p.containsKey("rtt.max.ms")
+                        ? Duration.ofMillis(Long.parseLong(p.getProperty("rtt.max.ms").trim())) : cur.maxRtt();
+                double jitter = p.containsKey("jitter") ? Double.parseDouble(p.getProperty("jitter").trim()) : cur.jitter();
+                String kind = p.getProperty("latency", cur.placement() == LatencyModel.Placement.UNIFORM
+                        ? "uniform" : "clusters:" + cur.clusters());
+                b.latency(LatencyModel.Config.parse(kind, min, max, jitter));
+            }
+            if (p.containsKey("loss")) b.loss(Double.parseDouble(p.getProperty("loss").trim()));
+            if (p.containsKey("churn")) b.churn(ChurnModel.parse(p.getProperty("churn")));
+            if (p.containsKey("clientFraction")) b.clientFraction(Double.parseDouble(p.getProperty("clientFraction").trim()));
+            if (p.containsKey("adversary")) b.adversary(Adversary.Kind.parse(p.getProperty("adversary")));
+            if (p.containsKey("adversaryFraction")) {
+                b.adversaryFraction(Double.parseDouble(p.getProperty("adversaryFraction").trim()));
+            }
+            if (p.containsKey("disjointPaths")) b.disjointPaths(Integer.parseInt(p.getProperty("disjointPaths").trim()));
+            if (p.containsKey("alpha")) b.alpha(Integer.parseInt(p.getProperty("alpha").trim()));
+            if (p.containsKey("beta")) b.beta(Integer.parseInt(p.getProperty("beta").trim()));
+            if (p.containsKey("k")) b.k(Integer.parseInt(p.getProperty("k").trim()));
+            if (p.containsKey("peerTimeout.s")) b.peerTimeout(seconds(p.getProperty("peerTimeout.s")));
+            if (p.containsKey("init")) b.init(parseInit(p.getProperty("init")));
+            if (p.containsKey("duration.s")) b.duration(seconds(p.getProperty("duration.s")));
+            if (p.containsKey("refresh.s")) b.refreshInterval(seconds(p.getProperty("refresh.s")));
+            if (p.containsKey("codec")) b.useCodec(parseBoolean(p.getProperty("codec")));
+            if (p.containsKey("valueChecks")) b.valueChecks(Integer.parseInt(p.getProperty("valueChecks").trim()));
+            if (p.containsKey("providerChecks")) b.providerChecks(Integer.parseInt(p.getProperty("providerChecks").trim()));
+            if (p.containsKey("qualitySample")) b.qualitySample(Integer.parseInt(p.getProperty("qualitySample").trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("malformed number in scenario: " + e.getMessage(), e);
+        }
+        return b.build();
+    }
+
+    /** Parses {@code oracle} or {@code join}. */
+    public static Init parseInit(String s) {
+        try {
+            return Init.valueOf(s.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("init '" + s + "' is neither 'oracle' nor 'join'", e);
+        }
+    }
+
+    private static boolean parseBoolean(String s) {
+        String t = s.trim().toLowerCase(Locale.ROOT);
+        if (t.equals("true") || t.equals("false")) {
+            return Boolean.parseBoolean(t);
+        }
+        throw new IllegalArgumentException("'" + s + "' is not true or false");
+    }
+
+    private static Duration seconds(String s) {
+        return Duration.ofMillis(Math.round(Double.parseDouble(s.trim()) * 1000));
+    }
+
+    /** The scenario in the properties form (round-trips through {@link #fromProperties}). */
+    public Properties toProperties() {
+        Properties p = new Properties();
+        p.setProperty("name", name);
+        p.setProperty("nodes", Integer.toString(nodes));
+        p.setProperty("lookups", Integer.toString(lookups));
+        p.setProperty("seed", Long.toString(seed));
+        p.setProperty("latency", latency.placement() == LatencyModel.Placement.UNIFORM ? "uniform"
+                : "clusters:" + latency.clusters());
+        p.setProperty("rtt.min.ms", Long.toString(latency.minRtt().toMillis()));
+        p.setProperty("rtt.max.ms", Long.toString(latency.maxRtt().toMillis()));
+        p.setProperty("jitter", Double.toString(latency.jitter()));
+        p.setProperty("loss", Double.toString(loss));
+        p.setProperty("churn", churn.toString());
+        p.setProperty("clientFraction", Double.toString(clientFraction));
+        p.setProperty("adversary", adversary.name().toLowerCase(Locale.ROOT));
+        p.setProperty("adversaryFraction", Double.toString(adversaryFraction));
+        p.setProperty("disjointPaths", Integer.toString(disjointPaths));
+        p.setProperty("alpha", Integer.toString(alpha));
+        p.setProperty("beta", Integer.toString(beta));
+        p.setProperty("k", Integer.toString(k));
+        p.setProperty("peerTimeout.s", Double.toString(peerTimeout.toMillis() / 1000.0));
+        p.setProperty("init", init.name().toLowerCase(Locale.ROOT));
+        p.setProperty("duration.s", Double.toString(duration.toMillis() / 1000.0));
+        p.setProperty("refresh.s", Double.toString(refreshInterval.toMillis() / 1000.0));
+        p.setProperty("codec", Boolean.toString(useCodec));
+        p.setProperty("valueChecks", Integer.toString(valueChecks));
+        p.setProperty("providerChecks", Integer.toString(providerChecks));
+        p.setProperty("qualitySample", Integer.toString(qualitySample));
+        return p;
+    }
+
+    /** Mutable builder of {@link Scenario}, starting from the defaults listed in the class comment. */
+    public static final class Builder {
+        private String name = "sim";
+        private int nodes = 1000;
+        private int lookups = 200;
+        private long seed = 1;
+        private LatencyModel.Config latency = LatencyModel.Config.defaults();
+        private double loss;
+        private ChurnModel churn = ChurnModel.NONE;
+        private double clientFraction;
+        private Adversary.Kind adversary = Adversary.Kind.NONE;
+        private double adversaryFraction;
+        private int disjointPaths = 1;
+        private int alpha = 3;
+        private int beta = 3;
+        private int k = 20;
+        private Duration peerTimeout = Duration.ofSeconds(10);
+        private Init init = Init.ORACLE;
+        private Duration duration = Duration.ofSeconds(600);
+        private Duration refreshInterval = Duration.ZERO;
+        private boolean useCodec;
+        private int valueChecks = 20;
+        private int providerChecks = 20;
+        private int qualitySample = 100;
+
+        private Builder() {
+        }
+
+        public Builder name(String v) { name = v; return this; }
+        public Builder nodes(int v) { nodes = v; return this; }
+        public Builder lookups(int v) { lookups = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder latency(LatencyModel.Config v) { latency = v; return this; }
+        public Builder loss(double v) { loss = v; return this; }
+        public Builder churn(ChurnModel v) { churn = v; return this; }
+        public Builder clientFraction(double v) { clientFraction = v; return this; }
+        public Builder adversary(Adversary.Kind v) { adversary = v; return this; }
+        public Builder adversaryFraction(double v) { adversaryFraction = v; return this; }
+        public Builder disjointPaths(int v) { disjointPaths = v; return this; }
+        public Builder alpha(int v) { alpha = v; return this; }
+        public Builder beta(int v) { beta = v; return this; }
+        public Builder k(int v) { k = v; return this; }
+        public Builder peerTimeout(Duration v) { peerTimeout = v; return this; }
+        public Builder init(Init v) { init = v; return this; }
+        public Builder duration(Duration v) { duration = v; return this; }
+        public Builder refreshInterval(Duration v) { refreshInterval = v; return this; }
+        public Builder useCodec(boolean v) { useCodec = v; return this; }
+        public Builder valueChecks(int v) { valueChecks = v; return this; }
+        public Builder providerChecks(int v) { providerChecks = v; return this; }
+        public Builder qualitySample(int v) { qualitySample = v; return this; }
+
+        public Scenario build() {
+            return new Scenario(name, nodes, lookups, seed, latency, loss, churn, clientFraction, adversary,
+                    adversaryFraction, disjointPaths, alpha, beta, k, peerTimeout, init, duration, refreshInterval,
+                    useCodec, valueChecks, providerChecks, qualitySample);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.gridoverlay.dht.sim;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * Writes a {@link SimulationResult} as files in one directory:
+ *
+ * <pre>
+ *   lookups.csv        one row per completed lookup ({@link LookupSample#CSV_HEADER})
+ *   summary.csv        one header row and one value row: scenario parameters, then summary figures
+ *   summary.md         Markdown: scenario, results, costs, links to the plots
+ *   rounds.png         histogram of lookup rounds
+ *   requests.png       histogram of requests per lookup
+ *   latency-cdf.png    CDF of virtual lookup latency
+ * </pre>
+ *
+ * <p>Plots use JFreeChart in headless mode (an optional dependency of this module: callers of
+ * {@link #writePlots} need it on the class path). Stateless; thread-safe.
+ */
+public final class SimulationReport {
+    private static final int WIDTH = 800;
+    private static final int HEIGHT = 500;
+
+    private SimulationReport() {
+    }
+
+    /** Writes every file listed in the class comment into {@code dir} (created if missing). */
+    public static void writeAll(SimulationResult result, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        writeLookupsCsv(result, dir.resolve("lookups.csv"));
+        writeSummaryCsv(result, dir.resolve("summary.csv"));
+        writePlots(result, dir);
+        Files.writeString(dir.resolve("summary.md"), markdown(result), StandardCharsets.UTF_8);
+    }
+
+    /** One row per lookup. */
+    public static void writeLookupsCsv(SimulationResult result, Path file) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write(LookupSample.CSV_HEADER);
+            w.write('\n');
+            for (LookupSample s : result.lookups()) {
+                w.write(s.toCsv());
+                w.write('\n');
+            }
+        }
+    }
+
+    /** Scenario parameters then summary figures, as a header row and a value row. */
+    public static void writeSummaryCsv(SimulationResult result, Path file) throws IOException {
+        Map<String, String> row = summaryRow(result);
+        String header = String.join(",", row.keySet());
+        List<String> values = new ArrayList<>();
+        for (String v : row.values()) {
+            values.add(v.contains(",") ? '"' + v.replace("\"", "\"\"") + '"' : v);
+        }
+        Files.writeString(file, header + "\n" + String.join(",", values) + "\n", StandardCharsets.UTF_8);
+    }
+
+    /** Scenario parameters (prefixed {@code scenario.}) and summary figures in a stable order. */
+    public static Map<String, String> summaryRow(SimulationResult result) {
+        Map<String, String> row = new java.util.LinkedHashMap<>();
+        new TreeMap<>(asStrings(result.scenario().toProperties())).forEach((k, v) -> row.put("scenario." + k, v));
+        row.putAll(result.summary().asMap());
+        return row;
+    }
+
+    private static Map<String, String> asStrings(java.util.Properties p) {
+        Map<String, String> m = new TreeMap<>();
+        for (String k : p.stringPropertyNames()) {
+            m.put(k, p.getProperty(k));
+        }
+        return m;
+    }
+
+    /** The Markdown summary. */
+    public static String markdown(SimulationResult result) {
+        Scenario sc = result.scenario();
+        SimulationResult.Summary s = result.summary();
+        SimulationResult.Costs c = result.costs();
+        StringBuilder b = new StringBuilder();
+        b.append("# Simulation `").append(sc.name()).append("`\n\n");
+        b.append("## Scenario\n\n| parameter | value |\n| --- | --- |\n");
+        new TreeMap<>(asStrings(sc.toProperties())).forEach((k, v) -> b.append("| ").append(k).append(" | ")
+                .append(v).append(" |\n"));
+        b.append("\n## Results\n\n| measure | value |\n| --- | --- |\n");
+        row(b, "lookups completed / issued", s.lookupsCompleted() + " / " + s.lookupsIssued());
+        row(b, "exact k-closest match", pct(s.exactFraction()));
+        row(b, "mean overlap with the true k closest live servers", pct(s.meanOverlap()));
+        row(b, "mean overlap with the true k closest live honest servers", pct(s.meanHonestOverlap()));
+        row(b, "rounds median / mean / p95", fmt(s.roundsMedian()) + " / " + fmt(s.roundsMean()) + " / "
+                + fmt(s.roundsP95()));
+        row(b, "requests per lookup median / mean", fmt(s.requestsMedian()) + " / " + fmt(s.requestsMean()));
+        row(b, "virtual latency median / p95 (ms)", fmt(s.latencyMedianMillis()) + " / " + fmt(s.latencyP95Millis()));
+        row(b, "requests handled per server max / mean", s.loadMax() + " / " + fmt(s.loadMean()));
+        row(b, "routing-table quality (live bucket fill vs optimum)", pct(s.tableQuality()));
+        row(b, "stale routing-table entries", pct(s.tableStale()));
+        row(b, "GET_VALUE after PUT_VALUE", s.valueSuccesses() + " / " + s.valueChecks());
+        row(b, "GET_PROVIDERS after ADD_PROVIDER", s.providerSuccesses() + " / " + s.providerChecks());
+        row(b, "messages (lost)", s.messages() + " (" + s.messagesLost() + ")");
+        row(b, "rejoins during measurement", Long.toString(s.rejoins()));
+        row(b, "nodes online at end", Integer.toString(s.onlineAtEnd()));
+        row(b, "errors in simulated code", Long.toString(s.taskErrors()));
+        b.append("\n## Costs\n\n| measure | value |\n| --- | --- |\n");
+        row(b, "identities (wall ms)", Long.toString(c.identityMillis()));
+        row(b, "set-up (wall ms)", Long.toString(c.initMillis()));
+        row(b, "measurement (wall ms)", Long.toString(c.runMillis()));
+        row(b, "heap in use after the run (MiB)", Long.toString(c.heapUsedMb()));
+        row(b, "virtual time measured (s)", fmt(c.virtualSeconds()));
+        b.append("\n![rounds](rounds.png)\n\n![requests](requests.png)\n\n![latency CDF](latency-cdf.png)\n");
+        return b.toString();
+    }
+
+    private static void row(StringBuilder b, String k, String v) {
+        b.append("| ").append(k).append(" | ").append(v).append(" |\n");
+    }
+
+    private static String pct(double v) {
+        return String.format(Locale.ROOT, "%.2f %%", 100 * v);
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    /** rounds.png, requests.png and latency-cdf.png in {@code dir}. */
+    public static void writePlots(SimulationResult result, Path dir) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        String name = result.scenario().name();
+        int[] rounds = result.lookups().stream().mapToInt(LookupSample::rounds).toArray();
+        int[] requests = result.lookups().stream().mapToInt(LookupSample::requests).toArray();
+        save(histogram("Lookup rounds — " + name, "rounds", rounds, 1), dir.resolve("rounds.png"));
+        int maxRequests = Arrays.stream(requests).max().orElse(0);
+        save(histogram("Requests per lookup — " + name, "requests", requests, Math.max(1, (maxRequests + 29) / 30)),
+                dir.resolve("requests.png"));
+        double[] latency = result.lookups().stream().mapToDouble(LookupSample::latencyMillis).sorted().toArray();
+        XYSeries cdf = new XYSeries("lookups");
+        for (int i = 0; i < latency.length; i++) {
+            cdf.add(latency[i], (i + 1) / (double) latency.length);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart("Lookup latency CDF — " + name, "virtual latency (ms)",
+                "fraction of lookups", new XYSeriesCollection(cdf), PlotOrientation.VERTICAL, false, false, false);
+        save(chart, dir.resolve("latency-cdf.png"));
+    }
+
+    private static JFreeChart histogram(String title, String axis, int[] values, int binWidth) {
+        TreeMap<Integer, Integer> counts = new TreeMap<>();
+        int max = Arrays.stream(values).max().orElse(0);
+        for (int bin = 0; bin <= max / binWidth; bin++) {
+            counts.put(bin, 0);
+        }
+        for (int v : values) {
+            counts.merge(v / binWidth, 1, Integer::sum);
+        }
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        counts.forEach((bin, n) -> data.addValue(n, "lookups", binWidth == 1 ? Integer.toString(bin)
+                : (bin * binWidth) + "-" + (bin * binWidth + binWidth - 1)));
+        return ChartFactory.createBarChart(title, axis, "lookups", data, PlotOrientation.VERTICAL, false, false, false);
+    }
+
+    private static void save(JFreeChart chart, Path file) throws IOException {
+        ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
+    }
+}

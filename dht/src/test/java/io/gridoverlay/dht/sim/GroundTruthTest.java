@@ -1,0 +1,63 @@
+package io.gridoverlay.dht.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gridoverlay.dht.routing.Key;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+class GroundTruthTest {
+
+    private static Key[] randomKeys(long seed, int n) {
+        SplittableRandom r = new SplittableRandom(seed);
+        Key[] keys = new Key[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = Key.random(r);
+        }
+        return keys;
+    }
+
+    @Property(tries = 200)
+    void closestEqualsAFullSortByDistance(@ForAll long seed, @ForAll @IntRange(min = 1, max = 300) int n,
+                                          @ForAll @IntRange(min = 1, max = 25) int k) {
+        Key[] keys = randomKeys(seed, n);
+        Key target = Key.random(new SplittableRandom(~seed));
+        GroundTruth truth = new GroundTruth(keys);
+        int[] expected = IntStream.range(0, n).filter(i -> i % 3 != 0).boxed()
+                .sorted(Comparator.comparing(i -> keys[i], target::compareDistance))
+                .limit(k).mapToInt(Integer::intValue).toArray();
+        assertThat(truth.closest(target, k, i -> i % 3 != 0)).containsExactly(expected);
+    }
+
+    @Property(tries = 100)
+    void bucketRangeHoldsExactlyTheKeysOfThatBucket(@ForAll long seed, @ForAll @IntRange(min = 2, max = 300) int n) {
+        Key[] keys = randomKeys(seed, n);
+        GroundTruth truth = new GroundTruth(keys);
+        Key self = keys[0];
+        for (int b = 255; b >= 240; b--) {
+            int[] range = truth.bucketRange(self, b);
+            List<Integer> inRange = new ArrayList<>();
+            for (int p = range[0]; p < range[1]; p++) {
+                inRange.add(truth.nodeAt(p));
+            }
+            int bucket = b;
+            List<Integer> expected = IntStream.range(0, n).filter(i -> self.bucketIndex(keys[i]) == bucket).boxed().toList();
+            assertThat(inRange).containsExactlyInAnyOrderElementsOf(expected);
+        }
+    }
+
+    @Test
+    void bucketIndexOutOfRangeIsRejected() {
+        GroundTruth truth = new GroundTruth(randomKeys(1, 4));
+        assertThatThrownBy(() -> truth.bucketRange(truth.key(0), 256)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("256");
+    }
+}

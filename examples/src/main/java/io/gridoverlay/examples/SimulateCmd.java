@@ -1,0 +1,124 @@
+package io.gridoverlay.examples;
+
+import io.gridoverlay.dht.sim.Adversary;
+import io.gridoverlay.dht.sim.ChurnModel;
+import io.gridoverlay.dht.sim.LatencyModel;
+import io.gridoverlay.dht.sim.Scenario;
+import io.gridoverlay.dht.sim.Simulation;
+import io.gridoverlay.dht.sim.SimulationReport;
+import io.gridoverlay.dht.sim.SimulationResult;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code grid-peer simulate}: runs a {@link Scenario} of the real DHT code in the discrete-event simulator
+ * and writes the report (lookups.csv, summary.csv, summary.md, PNG plots) to {@code --out}. Options override
+ * the values of {@code --scenario}.
+ */
+@Command(name = "simulate", description = "Simulate a DHT network in virtual time and write a report.")
+final class SimulateCmd implements Callable<Integer> {
+    @Option(names = "--scenario", description = "Scenario file (key = value lines); options below override it.")
+    Path scenarioFile;
+    @Option(names = "--name", description = "Scenario name for the report.")
+    String name;
+    @Option(names = "--nodes", description = "Network size (default 1000).")
+    Integer nodes;
+    @Option(names = "--lookups", description = "FIND_NODE lookups to measure (default 200).")
+    Integer lookups;
+    @Option(names = "--seed", description = "Random seed (default 1).")
+    Long seed;
+    @Option(names = "--latency", description = "uniform or clusters:N (default uniform).")
+    String latency;
+    @Option(names = "--loss", description = "Per-message loss probability (default 0).")
+    Double loss;
+    @Option(names = "--churn", description = "none, exp:SESSION[:OFFLINE] or weibull:SESSION:SHAPE[:OFFLINE], seconds.")
+    String churn;
+    @Option(names = "--client-fraction", description = "Fraction of unreachable client-mode nodes (default 0).")
+    Double clientFraction;
+    @Option(names = "--adversary", description = "none, eclipse, drop or garbage (default none).")
+    String adversary;
+    @Option(names = "--adversary-fraction", description = "Fraction of adversary nodes (default 0).")
+    Double adversaryFraction;
+    @Option(names = {"-d", "--disjoint-paths"}, description = "Disjoint lookup paths (default 1).")
+    Integer disjointPaths;
+    @Option(names = "--alpha", description = "Lookup parallelism (default 3).")
+    Integer alpha;
+    @Option(names = "--beta", description = "Lookup resiliency (default 3).")
+    Integer beta;
+    @Option(names = "--init", description = "oracle or join (default oracle).")
+    String init;
+    @Option(names = "--duration", description = "Virtual seconds over which lookups are spread (default 600).")
+    Double duration;
+    @Option(names = "--refresh", description = "Routing-table refresh interval in seconds, 0 = off (default 0).")
+    Double refresh;
+    @Option(names = "--codec", description = "Pass every message through the Kad wire codec.")
+    Boolean codec;
+    @Option(names = "--value-checks", description = "PUT_VALUE/GET_VALUE pairs (default 20).")
+    Integer valueChecks;
+    @Option(names = "--provider-checks", description = "ADD_PROVIDER/GET_PROVIDERS pairs (default 20).")
+    Integer providerChecks;
+    @Option(names = "--out", defaultValue = "report", description = "Report directory (default report/).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Scenario scenario = scenario();
+        PrintStream err = System.err;
+        err.println("simulate: " + scenario.name() + ", " + scenario.nodes() + " nodes, " + scenario.lookups()
+                + " lookups, churn " + scenario.churn() + ", loss " + scenario.loss() + ", adversary "
+                + scenario.adversary() + " " + scenario.adversaryFraction() + ", d=" + scenario.disjointPaths());
+        int[] lastPercent = {-1};
+        long start = System.nanoTime();
+        SimulationResult result = new Simulation(scenario, (done, total) -> {
+            int pct = total == 0 ? 100 : (int) (100L * done / total);
+            if (pct != lastPercent[0]) {
+                lastPercent[0] = pct;
+                err.print("\rsimulate: " + pct + " %");
+                if (pct == 100) {
+                    err.println();
+                }
+            }
+        }).run();
+        SimulationReport.writeAll(result, out);
+        PrintStream o = GridPeer.OUT;
+        result.summary().asMap().forEach((k, v) -> o.println(k + " = " + v));
+        SimulationResult.Costs c = result.costs();
+        o.println("wall_ms identities/setup/measure = " + c.identityMillis() + " / " + c.initMillis() + " / "
+                + c.runMillis() + ", total " + (System.nanoTime() - start) / 1_000_000);
+        o.println("heap_used_mb = " + c.heapUsedMb() + " (max " + (Runtime.getRuntime().maxMemory() >> 20) + ")");
+        o.println("report: " + out.toAbsolutePath());
+        return 0;
+    }
+
+    Scenario scenario() throws java.io.IOException {
+        Scenario base = scenarioFile != null ? Scenario.load(scenarioFile) : Scenario.builder().build();
+        Scenario.Builder b = base.toBuilder();
+        if (name != null) b.name(name);
+        if (nodes != null) b.nodes(nodes);
+        if (lookups != null) b.lookups(lookups);
+        if (seed != null) b.seed(seed);
+        if (latency != null) {
+            LatencyModel.Config l = base.latency();
+            b.latency(LatencyModel.Config.parse(latency, l.minRtt(), l.maxRtt(), l.jitter()));
+        }
+        if (loss != null) b.loss(loss);
+        if (churn != null) b.churn(ChurnModel.parse(churn));
+        if (clientFraction != null) b.clientFraction(clientFraction);
+        if (adversary != null) b.adversary(Adversary.Kind.parse(adversary));
+        if (adversaryFraction != null) b.adversaryFraction(adversaryFraction);
+        if (disjointPaths != null) b.disjointPaths(disjointPaths);
+        if (alpha != null) b.alpha(alpha);
+        if (beta != null) b.beta(beta);
+        if (init != null) b.init(Scenario.parseInit(init));
+        if (duration != null) b.duration(Duration.ofMillis(Math.round(duration * 1000)));
+        if (refresh != null) b.refreshInterval(Duration.ofMillis(Math.round(refresh * 1000)));
+        if (codec != null) b.useCodec(codec);
+        if (valueChecks != null) b.valueChecks(valueChecks);
+        if (providerChecks != null) b.providerChecks(providerChecks);
+        return b.build();
+    }
+}
