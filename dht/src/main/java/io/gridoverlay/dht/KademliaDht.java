@@ -84,7 +84,15 @@ public final class KademliaDht implements AutoCloseable {
     private final AtomicLong lookups = new AtomicLong();
     private final AtomicLong requestsSent = new AtomicLong();
     private final AtomicLong requestFailures = new AtomicLong();
+    private final Duration republishInterval;
+    private final Duration reprovideInterval;
+    /** Values this node published, re-put every republish interval; confined to the scheduler thread. */
+    private final java.util.Map<java.nio.ByteBuffer, byte[]> published = new java.util.HashMap<>();
+    /** Keys this node provides, re-announced every reprovide interval; confined to the scheduler thread. */
+    private final java.util.Set<java.nio.ByteBuffer> provided = new java.util.HashSet<>();
     private volatile Runnable refreshTask;
+    private volatile Runnable republishTask;
+    private volatile Runnable reprovideTask;
     private volatile boolean closed;
 
     private KademliaDht(Builder b) {
@@ -103,6 +111,8 @@ public final class KademliaDht implements AutoCloseable {
         this.providers = new ProviderStore(b.providerStore);
         this.serverMode = b.serverMode;
         this.refreshInterval = b.refreshInterval;
+        this.republishInterval = b.republishInterval;
+        this.reprovideInterval = b.reprovideInterval;
         this.defaultQuorum = b.quorum;
         this.random = new Random(b.seed ^ selfKey.hashCode());
         if (serverMode) {
@@ -280,6 +290,62 @@ public final class KademliaDht implements AutoCloseable {
         });
     }
 
+    // ------------------------------------------------------------------ republishing
+
+    /** Starts the republish (values, every hour by default) and reprovide (every 22 h) jobs once. */
+    private void startRepublishing() {
+        if (closed) {
+            return;
+        }
+        if (republishTask == null && !republishInterval.isZero() && !published.isEmpty()) {
+            republishTask = scheduler.schedule(this::republishNow, republishInterval.toNanos());
+        }
+        if (reprovideTask == null && !reprovideInterval.isZero() && !provided.isEmpty()) {
+            reprovideTask = scheduler.schedule(this::reprovideNow, reprovideInterval.toNanos());
+        }
+    }
+
+    /** Re-puts every value this node published to the then-closest peers; runs on the scheduler thread. */
+    private void republishNow() {
+        if (closed) {
+            return;
+        }
+        for (java.util.Map.Entry<java.nio.ByteBuffer, byte[]> e : published.entrySet()) {
+            byte[] key = e.getKey().array();
+            if (validators.validate(key, e.getValue(), scheduler.now()).isValid()) {
+                replicate(KadRecord.of(key, e.getValue()));
+            }
+        }
+        // expired or superseded values are not republished again
+        published.entrySet().removeIf(e -> !validators.validate(e.getKey().array(), e.getValue(), scheduler.now())
+                .isValid());
+        republishTask = scheduler.schedule(this::republishNow, republishInterval.toNanos());
+    }
+
+    /** Re-announces every provided key; runs on the scheduler thread. */
+    private void reprovideNow() {
+        if (closed) {
+            return;
+        }
+        PeerInfo me = new PeerInfo(self, selfAddresses.get());
+        for (java.nio.ByteBuffer k : provided) {
+            if (serverMode) {
+                providers.addProvider(k.array(), me);
+            }
+            announce(k.array(), me);
+        }
+        reprovideTask = scheduler.schedule(this::reprovideNow, reprovideInterval.toNanos());
+    }
+
+    /** Stops republishing {@code key} (the stored copies expire on their own). */
+    public void stopPublishing(byte[] key) {
+        byte[] k = key.clone();
+        scheduler.execute(() -> {
+            published.remove(java.nio.ByteBuffer.wrap(k));
+            provided.remove(java.nio.ByteBuffer.wrap(k));
+        });
+    }
+
     // ------------------------------------------------------------------ lookups
 
     /** The k closest peers to {@code key} (bytes as in FIND_NODE: a peer id or a record key). */
@@ -341,7 +407,17 @@ public final class KademliaDht implements AutoCloseable {
                         e.getMessage());
             }
         }
-        return findClosestPeers(key).thenCompose(r -> sendToAll(r.peers(), new KadRequest.PutValue(record)));
+        byte[] keyCopy = key.clone();
+        byte[] valueCopy = value.clone();
+        scheduler.execute(() -> {
+            published.put(java.nio.ByteBuffer.wrap(keyCopy), valueCopy);
+            startRepublishing();
+        });
+        return replicate(record);
+    }
+
+    private CompletableFuture<Integer> replicate(KadRecord record) {
+        return findClosestPeers(record.key()).thenCompose(r -> sendToAll(r.peers(), new KadRequest.PutValue(record)));
     }
 
     /** Gets the best value under {@code key} with the default quorum. */
@@ -404,6 +480,15 @@ public final class KademliaDht implements AutoCloseable {
         if (serverMode) {
             providers.addProvider(key, me);
         }
+        byte[] keyCopy = key.clone();
+        scheduler.execute(() -> {
+            provided.add(java.nio.ByteBuffer.wrap(keyCopy));
+            startRepublishing();
+        });
+        return announce(key, me);
+    }
+
+    private CompletableFuture<Integer> announce(byte[] key, PeerInfo me) {
         return findClosestPeers(key).thenCompose(r -> sendToAll(r.peers(), new KadRequest.AddProvider(key, List.of(me))));
     }
 
@@ -562,9 +647,10 @@ public final class KademliaDht implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        Runnable r = refreshTask;
-        if (r != null) {
-            r.run();
+        for (Runnable r : new Runnable[] {refreshTask, republishTask, reprovideTask}) {
+            if (r != null) {
+                r.run();
+            }
         }
         if (ownsScheduler) {
             scheduler.close();
@@ -586,6 +672,8 @@ public final class KademliaDht implements AutoCloseable {
         private Validators validators = Validators.defaults();
         private boolean serverMode = true;
         private Duration refreshInterval = Duration.ofMinutes(10);
+        private Duration republishInterval = Duration.ofHours(1);
+        private Duration reprovideInterval = Duration.ofHours(22);
         private int quorum = 3;
         private long seed = System.nanoTime();
 
@@ -614,6 +702,10 @@ public final class KademliaDht implements AutoCloseable {
         public Builder serverMode(boolean s) { this.serverMode = s; return this; }
         /** Random-walk refresh period (zero disables). */
         public Builder refreshInterval(Duration d) { this.refreshInterval = d; return this; }
+        /** How often values this node put are stored again at the then-closest peers (zero disables). */
+        public Builder republishInterval(Duration d) { this.republishInterval = d; return this; }
+        /** How often provided keys are announced again (zero disables). */
+        public Builder reprovideInterval(Duration d) { this.reprovideInterval = d; return this; }
         /** Default GET_VALUE quorum. */
         public Builder quorum(int q) { this.quorum = q; return this; }
         /** Seed for random refresh targets (reproducible simulations). */

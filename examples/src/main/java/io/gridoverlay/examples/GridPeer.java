@@ -79,9 +79,14 @@ public final class GridPeer {
                 description = "Kad protocol id.")
         String protocol;
 
+        @Option(names = "--mode", defaultValue = "AUTO",
+                description = "DHT mode: SERVER, CLIENT or AUTO (server when listening; default).")
+        io.gridoverlay.dht.DhtMode mode;
+
         @Override
         public Integer call() throws Exception {
-            DhtPeer peer = DhtPeer.start(loadKey(keyFile), listen, protocol, true);
+            boolean server = mode.isServer(listen.stream().map(Multiaddr::parse).toList());
+            DhtPeer peer = DhtPeer.start(loadKey(keyFile), listen, protocol, server);
             for (Multiaddr a : peer.host.listenAddresses()) {
                 OUT.println("listening on " + a + "/p2p/" + peer.peerId().toBase58());
             }
