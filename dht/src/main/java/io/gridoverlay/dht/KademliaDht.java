@@ -357,6 +357,7 @@ public final class KademliaDht implements AutoCloseable {
         CompletableFuture<LookupResult> result = new CompletableFuture<>();
         scheduler.execute(() -> {
             PeerLookup<PeerInfo> it = newLookup(target);
+            cancelWith(result, it::finish);
             KadRequest request = new KadRequest.FindNode(wireKey);
             new Run(it::next, it::onFailure, it::nextTimerNanos, p -> request,
                     (p, r) -> it.onSuccess(p, closer(r)),
@@ -379,6 +380,7 @@ public final class KademliaDht implements AutoCloseable {
                 return;
             }
             FindPeerQuery<PeerInfo> q = new FindPeerQuery<>(newLookup(target));
+            cancelWith(result, q::finish);
             KadRequest request = new KadRequest.FindNode(peer.toBytes());
             new Run(q::next, q::onFailure, q::nextTimerNanos, p -> request, (p, r) -> q.onSuccess(p, closer(r)),
                     () -> result.complete(q.found()), target).start();
@@ -435,6 +437,7 @@ public final class KademliaDht implements AutoCloseable {
             Key target = Key.sha256(key);
             GetValueQuery<PeerInfo, byte[]> q = new GetValueQuery<>(newLookup(target), quorum,
                     value -> validators.validate(key, value, scheduler.now()).isValid(), preference(key));
+            cancelWith(result, q::finish);
             Optional<byte[]> local = serverMode ? records.get(key).map(KadRecord::value) : Optional.empty();
             KadRequest request = new KadRequest.GetValue(key);
             new Run(q::next, q::onFailure, q::nextTimerNanos, p -> request, (p, r) -> {
@@ -499,6 +502,7 @@ public final class KademliaDht implements AutoCloseable {
             Key target = Key.sha256(key);
             GetProvidersQuery<PeerInfo, PeerInfo> q = new GetProvidersQuery<>(newLookup(target), max,
                     PeerInfo::peerId);
+            cancelWith(result, q::finish);
             List<PeerInfo> local = serverMode ? providers.providers(key) : List.of();
             KadRequest request = new KadRequest.GetProviders(key);
             new Run(q::next, q::onFailure, q::nextTimerNanos, p -> request,
@@ -514,6 +518,15 @@ public final class KademliaDht implements AutoCloseable {
                     }, target).start();
         });
         return result;
+    }
+
+    /** Cancelling the caller's future stops the lookup: no further requests are sent. */
+    private void cancelWith(CompletableFuture<?> result, Runnable finish) {
+        result.whenComplete((v, e) -> {
+            if (result.isCancelled()) {
+                scheduler.execute(finish);
+            }
+        });
     }
 
     private PeerLookup<PeerInfo> newLookup(Key target) {

@@ -137,4 +137,51 @@ class KademliaDhtRepublishTest {
         assertThat(net.count(KadRequest.PutValue.class)).isEqualTo(before);
         dht.close();
     }
+
+    @Test
+    void cancellingALookupStopsItsRequests() {
+        PrivateKey key = Ed25519.generate().privateKey();
+        ManualScheduler clock = new ManualScheduler();
+        List<KadRequest> sent = new ArrayList<>();
+        List<CompletableFuture<KadResponse>> pending = new ArrayList<>();
+        KadNetwork silent = new KadNetwork() {
+            @Override
+            public CompletableFuture<KadResponse> send(PeerInfo peer, KadRequest request, Duration timeout) {
+                sent.add(request);
+                CompletableFuture<KadResponse> f = new CompletableFuture<>();
+                pending.add(f);
+                return f;
+            }
+
+            @Override
+            public void setRequestHandler(KadRequestHandler handler) {
+            }
+
+            @Override
+            public PeerId self() {
+                return key.peerId();
+            }
+        };
+        KademliaDht dht = KademliaDht.builder(silent).scheduler(clock).refreshInterval(Duration.ZERO)
+                .routing(RoutingTableConfig.builder().noDiversityLimits().build()).build();
+        for (int i = 0; i < 10; i++) {
+            dht.addPeer(new PeerInfo(Ed25519.generate().privateKey().peerId(), List.of()), true);
+        }
+        CompletableFuture<LookupResult> lookup = dht.findClosestPeers("/grid/x".getBytes());
+        clock.runUntil(clock.now + 1);
+        assertThat(sent).hasSize(3); // alpha requests in flight
+        lookup.cancel(false);
+        clock.runUntil(clock.now + 1);
+        // the peers answer late with more candidates: nothing further is asked
+        List<PeerInfo> more = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            more.add(new PeerInfo(Ed25519.generate().privateKey().peerId(), List.of()));
+        }
+        for (CompletableFuture<KadResponse> f : new ArrayList<>(pending)) {
+            f.complete(KadResponse.findNode(new byte[0], more));
+        }
+        clock.runUntil(clock.now + Duration.ofMinutes(2).toNanos());
+        assertThat(sent).hasSize(3);
+        dht.close();
+    }
 }
