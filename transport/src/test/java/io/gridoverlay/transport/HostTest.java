@@ -37,7 +37,7 @@ class HostTest {
         b = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).build();
         a.start().join();
         b.start().join();
-        b.setStreamHandler(ECHO, HostTest::echo);
+        b.setStreamHandler(ECHO, io.gridoverlay.transport.interop.Echo::serve);
         bAddr = b.listenAddresses().get(0).encapsulate("/p2p/" + b.peerId().toBase58());
     }
 
@@ -150,23 +150,6 @@ class HostTest {
         assertThatThrownBy(() -> c.newStream("/nope/1.0.0", StreamHandler.discarding()).orTimeout(10, TimeUnit.SECONDS).join())
                 .hasRootCauseInstanceOf(io.gridoverlay.transport.multistream.ProtocolNegotiationException.class);
         assertThat(Ping.ping(c).orTimeout(10, TimeUnit.SECONDS).join()).isPositive();
-    }
-
-    /** Echo with back-pressure: received bytes count as consumed only once echoed. */
-    static StreamHandler echo(Stream stream) {
-        stream.setAutoConsume(false);
-        return new StreamHandler() {
-            @Override
-            public void onData(Stream s, ByteBuf data) {
-                int n = data.readableBytes();
-                s.write(data.retain()).whenComplete((v, e) -> s.consumed(n));
-            }
-
-            @Override
-            public void onRemoteClose(Stream s) {
-                s.closeWrite();
-            }
-        };
     }
 
     static void waitUntil(java.util.function.BooleanSupplier cond) {

@@ -17,8 +17,8 @@ import java.util.concurrent.CompletableFuture;
  * {@code /echo/1.0.0} on the Java side: a back-pressured server handler and a client that streams a byte
  * array through a peer's echo and checks what comes back by SHA-256.
  */
-final class Echo {
-    static final String PROTOCOL = "/echo/1.0.0";
+public final class Echo {
+    public static final String PROTOCOL = "/echo/1.0.0";
     /** Size of each client write. */
     static final int CHUNK = 64 * 1024;
     /** Most client bytes written to the stream but not yet handed to the connection. */
@@ -30,7 +30,7 @@ final class Echo {
      * Server side with back-pressure: received bytes are reported consumed only once their echo was
      * written, so a peer that does not read its echo is stopped by its own receive window.
      */
-    static StreamHandler serve(Stream stream) {
+    public static StreamHandler serve(Stream stream) {
         stream.setAutoConsume(false);
         return new StreamHandler() {
             @Override
