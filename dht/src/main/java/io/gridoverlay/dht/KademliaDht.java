@@ -108,7 +108,7 @@ public final class KademliaDht implements AutoCloseable {
         this.requestTimeout = b.lookup.peerTimeout();
         this.validators = b.validators;
         this.records = new RecordStore(b.recordStore, validators);
-        this.providers = new ProviderStore(b.providerStore);
+        this.providers = new ProviderStore(b.providerStore, b.providerPersistence);
         this.serverMode = b.serverMode;
         this.refreshInterval = b.refreshInterval;
         this.republishInterval = b.republishInterval;
@@ -682,6 +682,8 @@ public final class KademliaDht implements AutoCloseable {
         private int disjointPaths = 1;
         private RecordStoreConfig recordStore = RecordStoreConfig.defaults();
         private ProviderStoreConfig providerStore = ProviderStoreConfig.defaults();
+        private io.gridoverlay.dht.record.ProviderPersistence providerPersistence =
+                io.gridoverlay.dht.record.ProviderPersistence.none();
         private Validators validators = Validators.defaults();
         private boolean serverMode = true;
         private Duration refreshInterval = Duration.ofMinutes(10);
@@ -710,6 +712,11 @@ public final class KademliaDht implements AutoCloseable {
         }
         public Builder recordStore(RecordStoreConfig c) { this.recordStore = c; return this; }
         public Builder providerStore(ProviderStoreConfig c) { this.providerStore = c; return this; }
+        /** Where provider entries are kept across restarts (records: see {@link RecordStoreConfig}). */
+        public Builder providerPersistence(io.gridoverlay.dht.record.ProviderPersistence p) {
+            this.providerPersistence = p;
+            return this;
+        }
         public Builder validators(Validators v) { this.validators = v; return this; }
         /** Server mode answers requests; client mode only asks. */
         public Builder serverMode(boolean s) { this.serverMode = s; return this; }

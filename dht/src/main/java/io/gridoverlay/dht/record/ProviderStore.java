@@ -22,13 +22,20 @@ public final class ProviderStore {
     private final ProviderStoreConfig config;
     private final Clock clock;
     private final Cache<ByteKey, List<Entry>> cache;
+    private final ProviderPersistence persistence;
 
     /** One provider of a key until {@code expiresAtMillis}. */
     private record Entry(PeerInfo provider, long expiresAtMillis) {
     }
 
     public ProviderStore(ProviderStoreConfig config) {
+        this(config, ProviderPersistence.none());
+    }
+
+    /** A store that writes every added entry through to {@code persistence} and reloads it now. */
+    public ProviderStore(ProviderStoreConfig config, ProviderPersistence persistence) {
         this.config = config;
+        this.persistence = persistence;
         this.clock = config.clock();
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(config.maxProviders())
@@ -52,6 +59,12 @@ public final class ProviderStore {
                 .ticker(RecordStore.clockTicker(clock))
                 .executor(Runnable::run)
                 .build();
+        long now = clock.millis();
+        for (ProviderPersistence.Entry e : persistence.loadAll()) {
+            if (e.expiresAtMillis() > now) {
+                put(e.key(), e.provider(), e.expiresAtMillis(), now);
+            }
+        }
     }
 
     public ProviderStoreConfig config() {
@@ -62,6 +75,11 @@ public final class ProviderStore {
     public void addProvider(byte[] key, PeerInfo provider) {
         long now = clock.millis();
         long until = now + config.providerTtl().toMillis();
+        put(key, provider, until, now);
+        persistence.save(key, provider, until);
+    }
+
+    private void put(byte[] key, PeerInfo provider, long until, long now) {
         cache.asMap().compute(ByteKey.copyOf(key), (k, current) -> {
             List<Entry> next = new ArrayList<>(current == null ? 1 : current.size() + 1);
             if (current != null) {

@@ -65,4 +65,20 @@ class ProviderStoreTest {
         s.cleanUp();
         assertThat(s.entryCount()).isLessThanOrEqualTo(20);
     }
+
+    @Test
+    void persistedProvidersSurviveARestartAndExpiredOnesDoNot() {
+        ProviderPersistence disk = ProviderPersistence.inMemory();
+        ProviderStoreConfig config = ProviderStoreConfig.builder().clock(clock).build();
+        ProviderStore before = new ProviderStore(config, disk);
+        byte[] key = {1, 2, 3};
+        before.addProvider(key, info(1, 1));
+        clock.advance(Duration.ofHours(47));
+        before.addProvider(key, info(2, 1));
+        clock.advance(Duration.ofHours(2)); // the first entry has expired, the second has 46 h left
+
+        ProviderStore after = new ProviderStore(config, disk);
+        assertThat(after.providers(key)).extracting(PeerInfo::peerId).containsExactly(info(2, 1).peerId());
+        assertThat(new ProviderStore(config).providers(key)).isEmpty();
+    }
 }
