@@ -318,4 +318,48 @@ class ClosestPeersIteratorTest {
         assertThat(exact).isGreaterThanOrEqualTo(targets * 90 / 100);
         assertThat(badRequests).isGreaterThan(goodRequests);
     }
+
+    @Test
+    void a_failed_peer_is_retried_until_max_attempts() {
+        SimNetwork.Clock clock = new SimNetwork.Clock();
+        Node seed = at(1, 1000);
+        ClosestPeersIterator<Node> it = ClosestPeersIterator.<Node>builder(Key.ZERO).seeds(List.of(seed))
+                .config(cfg().resiliency(1).maxAttempts(2).build()).clock(clock::get).build();
+        assertThat(it.next(clock.now)).isEqualTo(new LookupState.Waiting<>(seed));
+        assertThat(it.onFailure(seed)).isTrue();
+        assertThat(it.next(clock.now)).isEqualTo(new LookupState.Waiting<>(seed));
+        assertThat(it.onFailure(seed)).isTrue();
+        assertThat(it.next(clock.now)).isEqualTo(new LookupState.Finished<Node>(FinishReason.STARVED));
+        assertThat(it.stats().requests()).isEqualTo(2);
+        assertThat(it.result()).isEmpty();
+        assertThat(it.closestPeers()).isEmpty();
+    }
+
+    @Test
+    void a_timed_out_peer_is_retried_and_its_second_answer_counts() {
+        SimNetwork.Clock clock = new SimNetwork.Clock();
+        Node seed = at(1, 1000);
+        ClosestPeersIterator<Node> it = ClosestPeersIterator.<Node>builder(Key.ZERO).seeds(List.of(seed))
+                .config(cfg().resiliency(1).maxAttempts(2).build()).clock(clock::get).build();
+        assertThat(it.next(clock.now)).isEqualTo(new LookupState.Waiting<>(seed));
+        clock.now += SimNetwork.PEER_TIMEOUT;
+        assertThat(it.next(clock.now)).isEqualTo(new LookupState.Idle<Node>());
+        assertThat(it.onFailure(seed)).isTrue();
+        assertThat(it.next(clock.now)).isEqualTo(new LookupState.Waiting<>(seed));
+        assertThat(it.onSuccess(seed, List.of())).isTrue();
+        assertThat(it.next(clock.now)).isEqualTo(new LookupState.Finished<Node>(FinishReason.COMPLETED));
+        assertThat(it.result()).containsExactly(seed);
+    }
+
+    @Test
+    void with_one_attempt_a_failed_peer_is_not_retried() {
+        SimNetwork.Clock clock = new SimNetwork.Clock();
+        Node seed = at(1, 1000);
+        ClosestPeersIterator<Node> it = ClosestPeersIterator.<Node>builder(Key.ZERO).seeds(List.of(seed))
+                .config(cfg().resiliency(1).maxAttempts(1).build()).clock(clock::get).build();
+        assertThat(it.next(clock.now)).isEqualTo(new LookupState.Waiting<>(seed));
+        assertThat(it.onFailure(seed)).isTrue();
+        assertThat(it.next(clock.now)).isEqualTo(new LookupState.Finished<Node>(FinishReason.STARVED));
+        assertThat(it.stats().requests()).isEqualTo(1);
+    }
 }
