@@ -362,7 +362,7 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
     public List<P> contactedPeers() {
         List<P> out = new ArrayList<>();
         for (Entry<P> e : sorted) {
-            if (e.state != PeerState.NOT_CONTACTED) {
+            if (e.attempts > 0) {
                 out.add(e.peer);
             }
         }
