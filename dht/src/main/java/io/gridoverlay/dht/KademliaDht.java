@@ -361,7 +361,9 @@ public final class KademliaDht implements AutoCloseable {
             KadRequest request = new KadRequest.FindNode(wireKey);
             new Run(it::next, it::onFailure, it::nextTimerNanos, p -> request,
                     (p, r) -> it.onSuccess(p, closer(r)),
-                    () -> result.complete(new LookupResult(it.closestPeers(), it.stats())), target).start();
+                    () -> result.complete(new LookupResult(
+                            lookupConfig.answeredOnly() ? it.result() : it.closestPeers(), it.stats())),
+                    target).start();
         });
         return result;
     }

@@ -24,7 +24,8 @@ import java.util.function.Predicate;
  * uncontacted or still in flight), {@link FinishReason#STARVED starves} when no candidate is left and
  * nothing is in flight, and stops at the overall deadline. A request in flight longer than the per-peer
  * timeout stops counting against α and no longer blocks completion; if its answer arrives later it is
- * still used (as rust-libp2p does). Closer peers from one response are capped at
+ * still used (as rust-libp2p does). A peer whose request failed or timed out is a candidate again until it
+ * has been sent {@link LookupConfig#maxAttempts()} requests, so a lost message does not drop it. Closer peers from one response are capped at
  * {@link LookupConfig#maxCloserPeersPerResponse()}; the local key (if given) is never a candidate.
  *
  * <p><b>Complexity</b> with n candidates known: {@link #onSuccess} O(r·(log n + n)) for r reported peers
@@ -47,6 +48,7 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
         PeerState state = PeerState.NOT_CONTACTED;
         long sentAtNanos;
         int depth;
+        int attempts;
 
         Entry(P peer, Key key, int depth) {
             this.peer = peer;
@@ -191,8 +193,9 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
         if (e == null) {
             return false;
         }
-        e.state = PeerState.FAILED;
         failures++;
+        // below the attempt limit a failed peer (likely a lost message) is a candidate again
+        e.state = e.attempts < config.maxAttempts() ? PeerState.NOT_CONTACTED : PeerState.FAILED;
         return true;
     }
 
@@ -256,6 +259,7 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
             return new LookupState.AtCapacity<>();
         }
         candidate.state = PeerState.IN_FLIGHT;
+        candidate.attempts++;
         candidate.sentAtNanos = nowNanos;
         inFlightEntries.add(candidate);
         requests++;
@@ -358,7 +362,7 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
     public List<P> contactedPeers() {
         List<P> out = new ArrayList<>();
         for (Entry<P> e : sorted) {
-            if (e.state != PeerState.NOT_CONTACTED) {
+            if (e.attempts > 0) {
                 out.add(e.peer);
             }
         }

@@ -1,5 +1,6 @@
 package io.gridoverlay.dht.sim;
 
+import io.gridoverlay.dht.query.LookupConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +26,12 @@ import java.util.Set;
  *   <tr><td>churn</td><td>{@link ChurnModel#parse} text [none]</td></tr>
  *   <tr><td>clientFraction</td><td>nodes in client mode (unreachable) [0]</td></tr>
  *   <tr><td>adversary, adversaryFraction</td><td>none|eclipse|drop|garbage [none], fraction [0]</td></tr>
- *   <tr><td>disjointPaths, alpha, beta, k</td><td>lookup parameters [1, 3, 3, 20]</td></tr>
- *   <tr><td>peerTimeout.s</td><td>per-request timeout [10]</td></tr>
+ *   <tr><td>disjointPaths, alpha, beta, k</td><td>lookup parameters [1, {@link LookupConfig}'s α, k, k]</td></tr>
+ *   <tr><td>peerTimeout.s</td><td>per-request timeout [LookupConfig's default]</td></tr>
+ *   <tr><td>attempts</td><td>requests per peer at most, {@link LookupConfig#maxAttempts()} [LookupConfig's
+ *       default]</td></tr>
+ *   <tr><td>results</td><td>{@code answered} (peers that answered) or {@code known} (closest known, may be
+ *       uncontacted) [LookupConfig's default]</td></tr>
  *   <tr><td>init</td><td>{@code oracle} (tables filled from the global view) or {@code join} (every node
  *       bootstraps through a random earlier node, then refreshes every bucket once) [oracle]</td></tr>
  *   <tr><td>duration.s</td><td>virtual time over which the lookups are spread [600]</td></tr>
@@ -38,7 +43,8 @@ import java.util.Set;
  */
 public record Scenario(String name, int nodes, int lookups, long seed, LatencyModel.Config latency, double loss,
         ChurnModel churn, double clientFraction, Adversary.Kind adversary, double adversaryFraction,
-        int disjointPaths, int alpha, int beta, int k, Duration peerTimeout, Init init, Duration duration,
+        int disjointPaths, int alpha, int beta, int k, Duration peerTimeout, int attempts, boolean answeredOnly,
+        Init init, Duration duration,
         Duration refreshInterval, boolean useCodec, int valueChecks, int providerChecks, int qualitySample) {
 
     /** How routing tables are filled before measuring. */
@@ -51,7 +57,7 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
 
     private static final Set<String> KEYS = Set.of("name", "nodes", "lookups", "seed", "latency", "rtt.min.ms",
             "rtt.max.ms", "jitter", "loss", "churn", "clientFraction", "adversary", "adversaryFraction",
-            "disjointPaths", "alpha", "beta", "k", "peerTimeout.s", "init", "duration.s", "refresh.s", "codec",
+            "disjointPaths", "alpha", "beta", "k", "peerTimeout.s", "attempts", "results", "init", "duration.s", "refresh.s", "codec",
             "valueChecks", "providerChecks", "qualitySample");
 
     /** Validates ranges. */
@@ -81,6 +87,9 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
             throw new IllegalArgumentException("need disjointPaths, alpha, k >= 1 and 1 <= beta <= k, got d="
                     + disjointPaths + " alpha=" + alpha + " beta=" + beta + " k=" + k);
         }
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts must be >= 1, got " + attempts);
+        }
         if (duration.isNegative() || refreshInterval.isNegative() || peerTimeout.isZero() || peerTimeout.isNegative()) {
             throw new IllegalArgumentException("durations must be >= 0 and peerTimeout > 0");
         }
@@ -108,6 +117,8 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
         b.beta = beta;
         b.k = k;
         b.peerTimeout = peerTimeout;
+        b.attempts = attempts;
+        b.answeredOnly = answeredOnly;
         b.init = init;
         b.duration = duration;
         b.refreshInterval = refreshInterval;
@@ -168,6 +179,8 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
             if (p.containsKey("beta")) b.beta(Integer.parseInt(p.getProperty("beta").trim()));
             if (p.containsKey("k")) b.k(Integer.parseInt(p.getProperty("k").trim()));
             if (p.containsKey("peerTimeout.s")) b.peerTimeout(seconds(p.getProperty("peerTimeout.s")));
+            if (p.containsKey("attempts")) b.attempts(Integer.parseInt(p.getProperty("attempts").trim()));
+            if (p.containsKey("results")) b.answeredOnly(parseResults(p.getProperty("results")));
             if (p.containsKey("init")) b.init(parseInit(p.getProperty("init")));
             if (p.containsKey("duration.s")) b.duration(seconds(p.getProperty("duration.s")));
             if (p.containsKey("refresh.s")) b.refreshInterval(seconds(p.getProperty("refresh.s")));
@@ -188,6 +201,15 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("init '" + s + "' is neither 'oracle' nor 'join'", e);
         }
+    }
+
+    /** Parses {@code answered} (true) or {@code known} (false). */
+    static boolean parseResults(String s) {
+        String t = s.trim().toLowerCase(Locale.ROOT);
+        if (t.equals("answered") || t.equals("known")) {
+            return t.equals("answered");
+        }
+        throw new IllegalArgumentException("results '" + s + "' is neither 'answered' nor 'known'");
     }
 
     private static boolean parseBoolean(String s) {
@@ -224,6 +246,8 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
         p.setProperty("beta", Integer.toString(beta));
         p.setProperty("k", Integer.toString(k));
         p.setProperty("peerTimeout.s", Double.toString(peerTimeout.toMillis() / 1000.0));
+        p.setProperty("attempts", Integer.toString(attempts));
+        p.setProperty("results", answeredOnly ? "answered" : "known");
         p.setProperty("init", init.name().toLowerCase(Locale.ROOT));
         p.setProperty("duration.s", Double.toString(duration.toMillis() / 1000.0));
         p.setProperty("refresh.s", Double.toString(refreshInterval.toMillis() / 1000.0));
@@ -247,10 +271,12 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
         private Adversary.Kind adversary = Adversary.Kind.NONE;
         private double adversaryFraction;
         private int disjointPaths = 1;
-        private int alpha = 3;
-        private int beta = 3;
-        private int k = 20;
-        private Duration peerTimeout = Duration.ofSeconds(10);
+        private int alpha = LookupConfig.DEFAULT_PARALLELISM;
+        private int beta = -1; // = k unless set
+        private int k = LookupConfig.DEFAULT_NUM_RESULTS;
+        private Duration peerTimeout = LookupConfig.DEFAULT_PEER_TIMEOUT;
+        private int attempts = LookupConfig.DEFAULT_MAX_ATTEMPTS;
+        private boolean answeredOnly = LookupConfig.DEFAULT_ANSWERED_ONLY;
         private Init init = Init.ORACLE;
         private Duration duration = Duration.ofSeconds(600);
         private Duration refreshInterval = Duration.ZERO;
@@ -277,6 +303,8 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
         public Builder beta(int v) { beta = v; return this; }
         public Builder k(int v) { k = v; return this; }
         public Builder peerTimeout(Duration v) { peerTimeout = v; return this; }
+        public Builder attempts(int v) { attempts = v; return this; }
+        public Builder answeredOnly(boolean v) { answeredOnly = v; return this; }
         public Builder init(Init v) { init = v; return this; }
         public Builder duration(Duration v) { duration = v; return this; }
         public Builder refreshInterval(Duration v) { refreshInterval = v; return this; }
@@ -287,7 +315,7 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
 
         public Scenario build() {
             return new Scenario(name, nodes, lookups, seed, latency, loss, churn, clientFraction, adversary,
-                    adversaryFraction, disjointPaths, alpha, beta, k, peerTimeout, init, duration, refreshInterval,
+                    adversaryFraction, disjointPaths, alpha, beta == -1 ? k : beta, k, peerTimeout, attempts, answeredOnly, init, duration, refreshInterval,
                     useCodec, valueChecks, providerChecks, qualitySample);
         }
     }

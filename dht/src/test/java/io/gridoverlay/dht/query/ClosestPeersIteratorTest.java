@@ -22,8 +22,9 @@ class ClosestPeersIteratorTest {
         net = new SimNetwork(2000, K, 42);
     }
 
+    /** One attempt per peer unless a test says otherwise (the retry tests set maxAttempts). */
     private static LookupConfig.Builder cfg() {
-        return LookupConfig.builder().peerTimeout(Duration.ofNanos(SimNetwork.PEER_TIMEOUT));
+        return LookupConfig.builder().peerTimeout(Duration.ofNanos(SimNetwork.PEER_TIMEOUT)).maxAttempts(1);
     }
 
     private static ClosestPeersIterator<Node> lookup(SimNetwork n, Node from, Key target, LookupConfig config,
@@ -201,7 +202,7 @@ class ClosestPeersIteratorTest {
         Node a = at(1, 1);
         Node b = at(2, 2);
         ClosestPeersIterator<Node> it = ClosestPeersIterator.<Node>builder(Key.ZERO).seeds(List.of(a, b))
-                .clock(clock::get).build();
+                .config(cfg().build()).clock(clock::get).build();
         it.next(clock.now);
         it.next(clock.now);
         assertThat(it.next(clock.now)).isInstanceOf(LookupState.Idle.class);
@@ -317,5 +318,53 @@ class ClosestPeersIteratorTest {
         }
         assertThat(exact).isGreaterThanOrEqualTo(targets * 90 / 100);
         assertThat(badRequests).isGreaterThan(goodRequests);
+    }
+
+    @Test
+    void a_failed_peer_is_retried_until_max_attempts() {
+        SimNetwork.Clock clock = new SimNetwork.Clock();
+        Node seed = at(1, 1000);
+        ClosestPeersIterator<Node> it = ClosestPeersIterator.<Node>builder(Key.ZERO).seeds(List.of(seed))
+                .config(cfg().resiliency(1).maxAttempts(2).build()).clock(clock::get).build();
+        assertThat(it.next(clock.now)).isEqualTo(new LookupState.Waiting<>(seed));
+        assertThat(it.onFailure(seed)).isTrue();
+        assertThat(it.next(clock.now)).isEqualTo(new LookupState.Waiting<>(seed));
+        assertThat(it.onFailure(seed)).isTrue();
+        assertThat(it.next(clock.now)).isEqualTo(new LookupState.Finished<Node>(FinishReason.STARVED));
+        assertThat(it.stats().requests()).isEqualTo(2);
+        assertThat(it.result()).isEmpty();
+        assertThat(it.closestPeers()).isEmpty();
+    }
+
+    @Test
+    void a_timed_out_peer_is_retried_once_its_failure_is_reported_and_its_second_answer_counts() {
+        SimNetwork.Clock clock = new SimNetwork.Clock();
+        Node near = at(1, 10);
+        Node far = at(2, 1000);
+        ClosestPeersIterator<Node> it = ClosestPeersIterator.<Node>builder(Key.ZERO).seeds(List.of(near, far))
+                .config(cfg().parallelism(1).resiliency(1).maxAttempts(2).build()).clock(clock::get).build();
+        assertThat(it.next(clock.now)).isEqualTo(new LookupState.Waiting<>(near));
+        clock.now += SimNetwork.PEER_TIMEOUT;
+        assertThat(it.next(clock.now)).isEqualTo(new LookupState.Waiting<>(far));
+        assertThat(it.onFailure(near)).isTrue();
+        assertThat(it.onSuccess(far, List.of())).isTrue();
+        assertThat(it.next(clock.now)).isEqualTo(new LookupState.Waiting<>(near));
+        assertThat(it.onSuccess(near, List.of())).isTrue();
+        assertThat(it.next(clock.now)).isEqualTo(new LookupState.Finished<Node>(FinishReason.COMPLETED));
+        assertThat(it.result()).containsExactly(near, far);
+        assertThat(it.stats().requests()).isEqualTo(3);
+        assertThat(it.stats().timeouts()).isEqualTo(1);
+    }
+
+    @Test
+    void with_one_attempt_a_failed_peer_is_not_retried() {
+        SimNetwork.Clock clock = new SimNetwork.Clock();
+        Node seed = at(1, 1000);
+        ClosestPeersIterator<Node> it = ClosestPeersIterator.<Node>builder(Key.ZERO).seeds(List.of(seed))
+                .config(cfg().resiliency(1).maxAttempts(1).build()).clock(clock::get).build();
+        assertThat(it.next(clock.now)).isEqualTo(new LookupState.Waiting<>(seed));
+        assertThat(it.onFailure(seed)).isTrue();
+        assertThat(it.next(clock.now)).isEqualTo(new LookupState.Finished<Node>(FinishReason.STARVED));
+        assertThat(it.stats().requests()).isEqualTo(1);
     }
 }

@@ -21,7 +21,9 @@ class DisjointPathsIteratorTest {
     }
 
     private static LookupConfig.Builder cfg() {
-        return LookupConfig.builder().peerTimeout(Duration.ofNanos(SimNetwork.PEER_TIMEOUT));
+        // go-style beta = 3, one attempt: the settings these tests were written for
+        return LookupConfig.builder().peerTimeout(Duration.ofNanos(SimNetwork.PEER_TIMEOUT)).resiliency(3)
+                .maxAttempts(1);
     }
 
     @Test
