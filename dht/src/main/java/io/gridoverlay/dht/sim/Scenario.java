@@ -315,7 +315,7 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
 
         public Scenario build() {
             return new Scenario(name, nodes, lookups, seed, latency, loss, churn, clientFraction, adversary,
-                    adversaryFraction, disjointPaths, alpha, beta == -1 ? k : beta, k, peerTimeout, attempts, answeredOnly, init, duration, refreshInterval,
+                    adversaryFraction, disjointPaths, alpha, beta == -1 ? Math.min(LookupConfig.DEFAULT_RESILIENCY, k) : beta, k, peerTimeout, attempts, answeredOnly, init, duration, refreshInterval,
                     useCodec, valueChecks, providerChecks, qualitySample);
         }
     }
