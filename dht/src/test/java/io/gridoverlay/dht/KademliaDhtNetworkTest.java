@@ -84,7 +84,7 @@ class KademliaDhtNetworkTest {
     @Test
     void putValueOnOneNodeGetValueOnAnother() {
         Host owner = hosts.get(3);
-        byte[] key = pkKey(owner.peerId());
+        byte[] key = io.gridoverlay.dht.record.PublicKeyValidator.keyFor(owner.peerId());
         byte[] value = owner.config().identity().publicKey().encode();
         int stored = dhts.get(3).putValue(key, value).orTimeout(30, TimeUnit.SECONDS).join();
         assertThat(stored).isGreaterThanOrEqualTo(N / 2);
@@ -94,7 +94,7 @@ class KademliaDhtNetworkTest {
 
     @Test
     void invalidValueIsRejectedBeforeAnythingIsSent() {
-        byte[] key = pkKey(hosts.get(0).peerId());
+        byte[] key = io.gridoverlay.dht.record.PublicKeyValidator.keyFor(hosts.get(0).peerId());
         byte[] wrong = hosts.get(1).config().identity().publicKey().encode();
         assertThat(dhts.get(0).putValue(key, wrong)).failsWithin(Duration.ofSeconds(5));
     }
@@ -116,12 +116,4 @@ class KademliaDhtNetworkTest {
         assertThat(p).hasValueSatisfying(info -> assertThat(info.addresses()).containsAll(hosts.get(7).listenAddresses()));
     }
 
-    static byte[] pkKey(PeerId peer) {
-        byte[] prefix = "/pk/".getBytes(StandardCharsets.UTF_8);
-        byte[] id = peer.toBytes();
-        byte[] key = new byte[prefix.length + id.length];
-        System.arraycopy(prefix, 0, key, 0, prefix.length);
-        System.arraycopy(id, 0, key, prefix.length, id.length);
-        return key;
-    }
 }

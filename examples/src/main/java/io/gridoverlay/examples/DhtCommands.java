@@ -50,12 +50,7 @@ final class DhtCommands {
     /** Key text: {@code /pk/<peer id>} becomes the binary /pk/ key; anything else is used as UTF-8. */
     static byte[] parseKey(String text) {
         if (text.startsWith("/pk/")) {
-            byte[] id = PeerId.parse(text.substring(4)).toBytes();
-            byte[] prefix = "/pk/".getBytes(StandardCharsets.UTF_8);
-            byte[] key = new byte[prefix.length + id.length];
-            System.arraycopy(prefix, 0, key, 0, prefix.length);
-            System.arraycopy(id, 0, key, prefix.length, id.length);
-            return key;
+            return io.gridoverlay.dht.record.PublicKeyValidator.keyFor(PeerId.parse(text.substring(4)));
         }
         return text.getBytes(StandardCharsets.UTF_8);
     }

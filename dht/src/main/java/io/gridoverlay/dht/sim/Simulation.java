@@ -512,7 +512,7 @@ public final class Simulation {
             new Op().finish();
             return;
         }
-        byte[] key = pkKey(writer.info.peerId());
+        byte[] key = io.gridoverlay.dht.record.PublicKeyValidator.keyFor(writer.info.peerId());
         byte[] value = writer.info.peerId().publicKey().orElseThrow().encode();
         Op op = track(writer);
         writer.dht.putValue(key, value).whenComplete((stored, e) -> {
@@ -576,13 +576,6 @@ public final class Simulation {
         });
     }
 
-    static byte[] pkKey(PeerId peer) {
-        byte[] prefix = "/pk/".getBytes(StandardCharsets.UTF_8);
-        byte[] id = peer.toBytes();
-        byte[] key = Arrays.copyOf(prefix, prefix.length + id.length);
-        System.arraycopy(id, 0, key, prefix.length, id.length);
-        return key;
-    }
 
     // ------------------------------------------------------------------ phase 4: summary
 

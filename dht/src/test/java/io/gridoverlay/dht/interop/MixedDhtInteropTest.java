@@ -160,7 +160,7 @@ class MixedDhtInteropTest {
     @Order(3)
     void javaPutsPkRecordJsGetsIt() {
         int owner = 2;
-        byte[] key = pkKey(hosts.get(owner).peerId());
+        byte[] key = io.gridoverlay.dht.record.PublicKeyValidator.keyFor(hosts.get(owner).peerId());
         byte[] value = hosts.get(owner).config().identity().publicKey().encode();
         int stored = dhts.get(owner).putValue(key, value).orTimeout(TIMEOUT_S, TimeUnit.SECONDS).join();
         // every other peer is among the 20 closest and must have accepted (and echoed) the record
@@ -175,7 +175,7 @@ class MixedDhtInteropTest {
     @Order(4)
     void jsPutsPkRecordJavaGetsIt() {
         JsPeer owner = js.get(1);
-        byte[] key = pkKey(owner.peerId());
+        byte[] key = io.gridoverlay.dht.record.PublicKeyValidator.keyFor(owner.peerId());
         byte[] value = hosts.get(0).dial(owner.addr()).orTimeout(TIMEOUT_S, TimeUnit.SECONDS).join()
                 .remotePublicKey().encode();
         JsPeer.Reply r = owner.callSync("put", "keyHex", HEX.formatHex(key), "valueHex", HEX.formatHex(value),
@@ -195,7 +195,7 @@ class MixedDhtInteropTest {
         // a /pk/ record put by a js peer, then dropped by every Java peer: the Java client (whose only
         // contact is a js peer) can get it only from GET_VALUE answers of js peers
         JsPeer owner = js.get(3);
-        byte[] key = pkKey(owner.peerId());
+        byte[] key = io.gridoverlay.dht.record.PublicKeyValidator.keyFor(owner.peerId());
         byte[] value = hosts.get(1).dial(owner.addr()).orTimeout(TIMEOUT_S, TimeUnit.SECONDS).join()
                 .remotePublicKey().encode();
         // a Java peer in client mode whose only contact is one js peer: the whole lookup goes through js answers
@@ -368,14 +368,6 @@ class MixedDhtInteropTest {
         return mh;
     }
 
-    static byte[] pkKey(PeerId peer) {
-        byte[] prefix = "/pk/".getBytes(StandardCharsets.UTF_8);
-        byte[] id = peer.toBytes();
-        byte[] key = new byte[prefix.length + id.length];
-        System.arraycopy(prefix, 0, key, 0, prefix.length);
-        System.arraycopy(id, 0, key, prefix.length, id.length);
-        return key;
-    }
 
     /** Who is missing from each js routing table, by name (j0..j5 Java, s0..s3 js). */
     String jsTables() {
