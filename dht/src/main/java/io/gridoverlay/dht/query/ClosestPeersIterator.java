@@ -117,6 +117,11 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
 
     @Override
     public Key keyOf(P peer) {
+        return keyOf(keyFunction, peer);
+    }
+
+    /** Applies a lookup's key function, rejecting a null peer or key; shared with {@link DisjointPathsIterator}. */
+    static <P> Key keyOf(Function<? super P, Key> keyFunction, P peer) {
         Objects.requireNonNull(peer, "peer");
         Key key = keyFunction.apply(peer);
         if (key == null) {

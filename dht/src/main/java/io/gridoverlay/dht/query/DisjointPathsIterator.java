@@ -98,12 +98,7 @@ public final class DisjointPathsIterator<P> implements PeerLookup<P> {
 
     @Override
     public Key keyOf(P peer) {
-        Objects.requireNonNull(peer, "peer");
-        Key key = keyFunction.apply(peer);
-        if (key == null) {
-            throw new IllegalArgumentException("the key function returned null for peer " + peer);
-        }
-        return key;
+        return ClosestPeersIterator.keyOf(keyFunction, peer);
     }
 
     /** Number of disjoint paths d. */
