@@ -97,6 +97,33 @@ final class IdentifyService {
         return out;
     }
 
+    /**
+     * Decodes the bytes of one identify stream: length-prefixed Identify messages, merged as the spec says.
+     *
+     * @throws DecodingException on a bad length prefix, a truncated message or malformed protobuf
+     */
+    static IdentifyProtos.Identify decodeMessages(byte[] all) {
+        if (all.length > MAX_BYTES) {
+            throw new DecodingException("identify stream of " + all.length + " bytes exceeds " + MAX_BYTES);
+        }
+        IdentifyProtos.Identify.Builder merged = IdentifyProtos.Identify.newBuilder();
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(all);
+        while (in.hasRemaining()) {
+            int len = Varint.readLength(in, MAX_BYTES);
+            if (len > in.remaining()) {
+                throw new DecodingException("identify message truncated: " + len + " bytes declared, "
+                        + in.remaining() + " follow");
+            }
+            try {
+                merged.mergeFrom(CodedInputStream.newInstance(all, in.position(), len));
+            } catch (IOException e) {
+                throw new DecodingException("malformed identify message: " + e.getMessage(), e);
+            }
+            in.position(in.position() + len);
+        }
+        return merged.build();
+    }
+
     /** Bound addresses, with unspecified ones (0.0.0.0, ::) expanded into this machine's addresses. */
     static List<Multiaddr> announcedAddresses(List<Multiaddr> bound) {
         List<Multiaddr> out = new ArrayList<>();
@@ -164,7 +191,7 @@ final class IdentifyService {
                     connection.identified.complete(info);
                 }
                 host.firePeerIdentified(connection, info);
-            } catch (IOException | DecodingException e) {
+            } catch (DecodingException e) {
                 fail(stream, "invalid identify message from " + connection.remotePeer() + ": " + e.getMessage());
                 return;
             } finally {
@@ -197,20 +224,10 @@ final class IdentifyService {
             connection.identified.completeExceptionally(new TransportException(message));
         }
 
-        private IdentifyProtos.Identify parse() throws IOException {
+        private IdentifyProtos.Identify parse() {
             byte[] all = new byte[buffer.readableBytes()];
             buffer.readBytes(all);
-            IdentifyProtos.Identify.Builder merged = IdentifyProtos.Identify.newBuilder();
-            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(all);
-            while (in.hasRemaining()) {
-                int len = Varint.readLength(in, MAX_BYTES);
-                if (len > in.remaining()) {
-                    throw new DecodingException("identify message truncated");
-                }
-                merged.mergeFrom(CodedInputStream.newInstance(all, in.position(), len));
-                in.position(in.position() + len);
-            }
-            return merged.build();
+            return decodeMessages(all);
         }
 
         private IdentifyInfo apply(IdentifyProtos.Identify m) {
