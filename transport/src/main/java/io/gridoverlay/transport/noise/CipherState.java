@@ -104,6 +104,43 @@ public final class CipherState {
         return n;
     }
 
+    /** Whether the {@link java.nio.ByteBuffer} methods are the fast path (a native back end): use direct buffers then. */
+    public boolean prefersDirectBuffers() {
+        return aead.prefersDirectBuffers();
+    }
+
+    /**
+     * Encrypts {@code in}'s remaining bytes as one transport message into {@code out}, advancing both
+     * positions.
+     *
+     * @return the number of bytes written, plaintext length + 16
+     * @throws NonceExhaustedException if the nonce space is used up
+     */
+    public int encrypt(java.nio.ByteBuffer in, java.nio.ByteBuffer out) {
+        requireKey();
+        checkNonce();
+        int n = aead.encrypt(nonce, in, out);
+        nonce++;
+        return n;
+    }
+
+    /**
+     * Decrypts {@code in}'s remaining bytes (ciphertext and tag) as one transport message into
+     * {@code out}, advancing both positions. On failure the nonce is unchanged and {@code out}'s content
+     * is unspecified (discard it).
+     *
+     * @return the number of plaintext bytes written
+     * @throws DecryptionException if authentication fails
+     * @throws NonceExhaustedException if the nonce space is used up
+     */
+    public int decrypt(java.nio.ByteBuffer in, java.nio.ByteBuffer out) {
+        requireKey();
+        checkNonce();
+        int n = aead.decrypt(nonce, in, out);
+        nonce++;
+        return n;
+    }
+
     private void requireKey() {
         if (!hasKey) {
             throw new IllegalStateException("cipher state has no key; the handshake is not complete");

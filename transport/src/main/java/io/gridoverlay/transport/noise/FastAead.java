@@ -87,7 +87,7 @@ final class FastAead extends NoiseCrypto.Aead {
         return open(iv, ad, in, inOff, len, out, outOff);
     }
 
-    /** {@link #encrypt} with an arbitrary 12-byte RFC 8439 nonce. */
+    @Override
     int seal(byte[] nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
         checkRange(in, inOff, len, "input");
         checkRange(out, outOff, len + TAG_LEN, "output");
@@ -104,7 +104,7 @@ final class FastAead extends NoiseCrypto.Aead {
         }
     }
 
-    /** {@link #decrypt} with an arbitrary 12-byte RFC 8439 nonce. */
+    @Override
     int open(byte[] nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
         if (len < TAG_LEN) {
             throw new DecryptionException("ciphertext of " + len + " bytes is shorter than the tag", null);
@@ -119,7 +119,7 @@ final class FastAead extends NoiseCrypto.Aead {
             boolean ok = MessageDigest.isEqual(computedTag, receivedTag);
             Arrays.fill(computedTag, (byte) 0);
             if (!ok) {
-                throw new DecryptionException("ChaCha20-Poly1305 tag mismatch at nonce " + describe(nonce), null);
+                throw new DecryptionException("ChaCha20-Poly1305 tag mismatch at nonce " + NoiseCrypto.describeNonce(nonce), null);
             }
             int n = chacha.doFinal(in, inOff, ctLen, out, outOff);
             if (n != ctLen) {
@@ -164,18 +164,6 @@ final class FastAead extends NoiseCrypto.Aead {
         poly.updatePadded(ct, ctOff, ctLen);
         poly.updateBlock(adLen, ctLen);
         poly.finish(tagOut, tagOff);
-    }
-
-    /** The Noise counter for Noise nonces (4 zero bytes, then little-endian), else the nonce in hex. */
-    private static String describe(byte[] nonce) {
-        if (nonce[0] == 0 && nonce[1] == 0 && nonce[2] == 0 && nonce[3] == 0) {
-            long n = 0;
-            for (int i = 0; i < 8; i++) {
-                n |= (nonce[4 + i] & 0xFFL) << (8 * i);
-            }
-            return Long.toUnsignedString(n);
-        }
-        return java.util.HexFormat.of().formatHex(nonce);
     }
 
     private static void checkRange(byte[] b, int off, int len, String what) {

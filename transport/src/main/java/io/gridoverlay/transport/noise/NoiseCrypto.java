@@ -20,14 +20,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Noise primitives 25519 and ChaChaPoly. Three back ends: {@link #FAST} (X25519 from the JDK, or
- * Bouncy Castle if the JDK lacks "XDH"; ChaChaPoly as {@link FastAead}: the JDK's "ChaCha20" stream
- * cipher plus our {@link Poly1305}), {@link #JDK} ("XDH" and the JDK's "ChaCha20-Poly1305" cipher) and
- * {@link #BOUNCY_CASTLE}. {@link #DEFAULT} is chosen once, at class initialisation, by capability:
- * FAST whenever the JDK has "ChaCha20" (Java 11+). It is the fastest on every JDK measured (AVX2, no
- * AVX-512, 64 KiB frames, encrypt): on JDK 25 the JDK's ChaCha20 is an intrinsic and the JDK's
- * ChaCha20-Poly1305 does not vectorise Poly1305 without AVX-512; on JDK 17 neither is intrinsified but
- * FAST still beats both others (numbers in NoiseBenchmark's Javadoc). All three stay available for tests.
+ * The Noise primitives 25519 and ChaChaPoly. Four back ends: {@link #CONSCRYPT} (BoringSSL's
+ * ChaCha20-Poly1305 through Conscrypt when its jar and native library are present; X25519 as FAST),
+ * {@link #FAST} (X25519 from the JDK, or Bouncy Castle if the JDK lacks "XDH"; ChaChaPoly as
+ * {@link FastAead}: the JDK's "ChaCha20" stream cipher plus our {@link Poly1305}), {@link #JDK} ("XDH"
+ * and the JDK's "ChaCha20-Poly1305" cipher) and {@link #BOUNCY_CASTLE}. {@link #DEFAULT} is chosen
+ * once, at class initialisation, by {@link #chooseDefault()}: Conscrypt is 2–3× faster than FAST on
+ * AVX2 machines (BoringSSL has AVX2 Poly1305; HotSpot only vectorises Poly1305 with AVX-512), FAST beats
+ * the JDK's own AEAD on every JDK measured without AVX-512 (numbers in NoiseBenchmark's Javadoc). All
+ * stay available for tests and benchmarks.
  *
  * <p>Instances are stateless and thread-safe; {@link Aead} objects are not (one per cipher state).
  */
@@ -37,10 +38,17 @@ abstract class NoiseCrypto {
     static final int DH_LEN = 32;
     static final int KEY_LEN = 32;
     static final int TAG_LEN = 16;
+    private static final byte[] EMPTY = new byte[0];
+
+    /** System property naming the back end to use ({@code fast}, {@code jdk}, {@code bouncy-castle}, {@code conscrypt}). */
+    static final String BACKEND_PROPERTY = "gridoverlay.noise.cipher";
 
     static final NoiseCrypto JDK = new Jdk();
     static final NoiseCrypto BOUNCY_CASTLE = new BouncyCastle();
-    static final NoiseCrypto FAST = new Fast(jdkHasX25519() ? JDK : BOUNCY_CASTLE);
+    private static final NoiseCrypto X25519_IMPL = jdkHasX25519() ? JDK : BOUNCY_CASTLE;
+    static final NoiseCrypto FAST = new Fast(X25519_IMPL);
+    /** BoringSSL's ChaCha20-Poly1305 through Conscrypt, or {@code null} when Conscrypt cannot load here. */
+    static final NoiseCrypto CONSCRYPT = ConscryptCrypto.create(X25519_IMPL);
     static final NoiseCrypto DEFAULT = chooseDefault();
 
     private static boolean jdkHasX25519() {
@@ -54,12 +62,87 @@ abstract class NoiseCrypto {
         }
     }
 
+    /**
+     * The back end named by {@link #BACKEND_PROPERTY} if set and usable; else Conscrypt if its native library
+     * loads; else the JDK's own ChaCha20-Poly1305 when HotSpot vectorises its Poly1305 (AVX-512); else
+     * {@link FastAead}; else Bouncy Castle. Whatever is chosen must first reproduce the RFC 8439 section
+     * 2.8.2 vector.
+     */
     private static NoiseCrypto chooseDefault() {
-        if (FastAead.available()) {
+        String wanted = System.getProperty(BACKEND_PROPERTY, "").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!wanted.isEmpty()) {
+            NoiseCrypto named = switch (wanted) {
+                case "fast" -> FastAead.available() ? FAST : null;
+                case "jdk" -> JDK;
+                case "bouncy-castle", "bc" -> BOUNCY_CASTLE;
+                case "conscrypt" -> CONSCRYPT;
+                default -> null;
+            };
+            if (named != null && selfTest(named)) {
+                LOG.debug("Noise cipher back end {} (from -D{})", named.name(), BACKEND_PROPERTY);
+                return named;
+            }
+            LOG.warn("-D{}={} is unknown or unusable here; choosing the Noise cipher back end by capability",
+                    BACKEND_PROPERTY, wanted);
+        }
+        if (CONSCRYPT != null && selfTest(CONSCRYPT)) {
+            LOG.debug("Noise cipher back end: Conscrypt (BoringSSL)");
+            return CONSCRYPT;
+        }
+        if (jdkVectorisesPoly1305() && selfTest(JDK)) {
+            LOG.debug("Noise cipher back end: JDK ChaCha20-Poly1305 (Poly1305 intrinsic on)");
+            return JDK;
+        }
+        if (FastAead.available() && selfTest(FAST)) {
             return FAST;
         }
         LOG.info("JDK lacks the ChaCha20 stream cipher; using Bouncy Castle for Noise");
         return BOUNCY_CASTLE;
+    }
+
+    /** Whether HotSpot compiles the JDK's Poly1305 to vector code (it needs AVX-512 or AVX-IFMA). */
+    private static boolean jdkVectorisesPoly1305() {
+        try {
+            var bean = java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class);
+            return bean != null && Boolean.parseBoolean(bean.getVMOption("UsePoly1305Intrinsics").getValue());
+        } catch (RuntimeException | LinkageError e) {
+            return false; // not HotSpot, or the flag does not exist on this JDK
+        }
+    }
+
+    /** RFC 8439 section 2.8.2: a back end must reproduce this ciphertext and tag, and open it again. */
+    static boolean selfTest(NoiseCrypto crypto) {
+        try {
+            java.util.HexFormat hex = java.util.HexFormat.of();
+            byte[] key = hex.parseHex("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f");
+            byte[] aad = hex.parseHex("50515253c0c1c2c3c4c5c6c7");
+            byte[] plain = ("Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the "
+                    + "future, sunscreen would be it.").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            // RFC nonce 07000000 40414243 44454647 = Noise-style 4 bytes + 8 bytes little-endian counter
+            byte[] expectedTag = hex.parseHex("1ae10b594f09e26a7e902ecbd0600691");
+            byte[] expectedStart = hex.parseHex("d31a8d34648e60db7b86afbc53ef7ec2");
+            Aead aead = crypto.newAead();
+            aead.setKey(key);
+            byte[] nonce = hex.parseHex("070000004041424344454647");
+            byte[] sealed = new byte[plain.length + TAG_LEN];
+            int n = aead.seal(nonce, aad, plain, 0, plain.length, sealed, 0);
+            boolean ok = n == sealed.length
+                    && java.util.Arrays.equals(sealed, 0, 16, expectedStart, 0, 16)
+                    && java.util.Arrays.equals(sealed, plain.length, sealed.length, expectedTag, 0, 16);
+            Aead opener = crypto.newAead();
+            opener.setKey(key);
+            byte[] back = new byte[plain.length];
+            ok = ok && opener.open(nonce, aad, sealed, 0, sealed.length, back, 0) == plain.length
+                    && java.util.Arrays.equals(back, plain);
+            if (!ok) {
+                LOG.warn("Noise cipher back end {} failed the RFC 8439 self-test; not using it", crypto.name());
+            }
+            return ok;
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("Noise cipher back end {} failed its self-test: {}", crypto.name(), e.toString());
+            return false;
+        }
     }
 
     /** Name for logs and tests. */
@@ -97,6 +180,55 @@ abstract class NoiseCrypto {
          * @throws DecryptionException if authentication fails
          */
         abstract int decrypt(long nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff);
+
+        /** {@link #encrypt} with an arbitrary 12-byte RFC 8439 nonce (self-tests and vectors). */
+        abstract int seal(byte[] nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff);
+
+        /** {@link #decrypt} with an arbitrary 12-byte RFC 8439 nonce (self-tests and vectors). */
+        abstract int open(byte[] nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff);
+
+        /**
+         * Whether {@link #encrypt(long, java.nio.ByteBuffer, java.nio.ByteBuffer)} and its decrypt twin run
+         * without copies on direct buffers (a native back end); if not, callers should use the array methods.
+         */
+        boolean prefersDirectBuffers() {
+            return false;
+        }
+
+        /**
+         * Encrypts {@code in}'s remaining bytes (empty associated data) to {@code out}, advancing both
+         * positions. This default copies through arrays; native back ends override it.
+         *
+         * @return the ciphertext length, plaintext length + 16
+         */
+        int encrypt(long nonce, java.nio.ByteBuffer in, java.nio.ByteBuffer out) {
+            byte[] plain = new byte[in.remaining()];
+            in.get(plain);
+            byte[] sealed = new byte[plain.length + TAG_LEN];
+            int n = encrypt(nonce, EMPTY, plain, 0, plain.length, sealed, 0);
+            out.put(sealed, 0, n);
+            return n;
+        }
+
+        /**
+         * Authenticates and decrypts {@code in}'s remaining bytes (ciphertext and tag, empty associated
+         * data) to {@code out}, advancing both positions. This default copies through arrays.
+         *
+         * @return the plaintext length
+         * @throws DecryptionException if authentication fails
+         */
+        int decrypt(long nonce, java.nio.ByteBuffer in, java.nio.ByteBuffer out) {
+            if (in.remaining() < TAG_LEN) {
+                throw new DecryptionException("ciphertext of " + in.remaining() + " bytes is shorter than the tag",
+                        null);
+            }
+            byte[] sealed = new byte[in.remaining()];
+            in.get(sealed);
+            byte[] plain = new byte[sealed.length - TAG_LEN];
+            int n = decrypt(nonce, EMPTY, sealed, 0, sealed.length, plain, 0);
+            out.put(plain, 0, n);
+            return n;
+        }
 
         static void nonceBytes(long nonce, byte[] iv) {
             iv[0] = 0;
@@ -149,7 +281,11 @@ abstract class NoiseCrypto {
 
         @Override
         Aead newAead() {
-            return new JdkAead();
+            try {
+                return new JcaAead(Cipher.getInstance("ChaCha20-Poly1305"), false);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("JDK ChaCha20-Poly1305 unavailable", e);
+            }
         }
 
         @Override
@@ -197,16 +333,49 @@ abstract class NoiseCrypto {
         }
     }
 
-    private static final class JdkAead extends Aead {
+    /** A JCA "ChaCha20-Poly1305" AEAD cipher: the JDK's, or Conscrypt's (BoringSSL). */
+    static final class JcaAead extends Aead {
         private final Cipher cipher;
+        private final boolean nativeBuffers;
         private final byte[] iv = new byte[12];
         private SecretKeySpec key;
 
-        JdkAead() {
+        /** {@code nativeBuffers}: the provider seals and opens direct buffers in place (Conscrypt). */
+        JcaAead(Cipher cipher, boolean nativeBuffers) {
+            this.cipher = cipher;
+            this.nativeBuffers = nativeBuffers;
+        }
+
+        @Override
+        boolean prefersDirectBuffers() {
+            return nativeBuffers;
+        }
+
+        @Override
+        int encrypt(long nonce, java.nio.ByteBuffer in, java.nio.ByteBuffer out) {
+            nonceBytes(nonce, iv);
             try {
-                cipher = Cipher.getInstance("ChaCha20-Poly1305");
+                cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv));
+                return cipher.doFinal(in, out);
             } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("JDK ChaCha20-Poly1305 unavailable", e);
+                throw new NoiseException("ChaCha20-Poly1305 encryption failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        int decrypt(long nonce, java.nio.ByteBuffer in, java.nio.ByteBuffer out) {
+            if (in.remaining() < TAG_LEN) {
+                throw new DecryptionException("ciphertext of " + in.remaining() + " bytes is shorter than the tag",
+                        null);
+            }
+            nonceBytes(nonce, iv);
+            try {
+                cipher.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(iv));
+                return cipher.doFinal(in, out);
+            } catch (AEADBadTagException e) {
+                throw new DecryptionException("ChaCha20-Poly1305 tag mismatch at nonce " + Long.toUnsignedString(nonce), e);
+            } catch (GeneralSecurityException e) {
+                throw new NoiseException("ChaCha20-Poly1305 decryption failed: " + e.getMessage(), e);
             }
         }
 
@@ -218,9 +387,20 @@ abstract class NoiseCrypto {
 
         @Override
         int encrypt(long nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
+            nonceBytes(nonce, iv);
+            return seal(iv, ad, in, inOff, len, out, outOff);
+        }
+
+        @Override
+        int decrypt(long nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
+            nonceBytes(nonce, iv);
+            return open(iv, ad, in, inOff, len, out, outOff);
+        }
+
+        @Override
+        int seal(byte[] nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
             try {
-                nonceBytes(nonce, iv);
-                cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv));
+                cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(nonce));
                 if (ad.length > 0) {
                     cipher.updateAAD(ad);
                 }
@@ -231,22 +411,78 @@ abstract class NoiseCrypto {
         }
 
         @Override
-        int decrypt(long nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
+        int open(byte[] nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
             if (len < TAG_LEN) {
                 throw new DecryptionException("ciphertext of " + len + " bytes is shorter than the tag", null);
             }
             try {
-                nonceBytes(nonce, iv);
-                cipher.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(iv));
+                cipher.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(nonce));
                 if (ad.length > 0) {
                     cipher.updateAAD(ad);
                 }
                 return cipher.doFinal(in, inOff, len, out, outOff);
             } catch (AEADBadTagException e) {
-                throw new DecryptionException("ChaCha20-Poly1305 tag mismatch at nonce " + Long.toUnsignedString(nonce), e);
+                throw new DecryptionException("ChaCha20-Poly1305 tag mismatch at nonce " + describeNonce(nonce), e);
             } catch (GeneralSecurityException e) {
                 throw new NoiseException("ChaCha20-Poly1305 decryption failed: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * X25519 from another back end; ChaCha20-Poly1305 from BoringSSL through Conscrypt's JCA provider
+     * ({@code org.conscrypt:conscrypt-openjdk-uber}), looked up reflectively so that the library works,
+     * on the other back ends, when the jar is absent or its native library does not load (e.g. musl).
+     */
+    private static final class ConscryptCrypto extends NoiseCrypto {
+        private final NoiseCrypto dh;
+        private final java.security.Provider provider;
+
+        private ConscryptCrypto(NoiseCrypto dh, java.security.Provider provider) {
+            this.dh = dh;
+            this.provider = provider;
+        }
+
+        static NoiseCrypto create(NoiseCrypto dh) {
+            try {
+                Class<?> conscrypt = Class.forName("org.conscrypt.Conscrypt");
+                if (!(Boolean) conscrypt.getMethod("isAvailable").invoke(null)) {
+                    LOG.debug("Conscrypt is on the class path but its native library did not load");
+                    return null;
+                }
+                var provider = (java.security.Provider) conscrypt.getMethod("newProvider").invoke(null);
+                Cipher.getInstance("ChaCha20/Poly1305/NoPadding", provider);
+                return new ConscryptCrypto(dh, provider);
+            } catch (ClassNotFoundException e) {
+                return null;
+            } catch (ReflectiveOperationException | GeneralSecurityException | RuntimeException | LinkageError e) {
+                LOG.debug("Conscrypt unusable: {}", e.toString());
+                return null;
+            }
+        }
+
+        @Override
+        String name() {
+            return "Conscrypt";
+        }
+
+        @Override
+        Aead newAead() {
+            try {
+                return new JcaAead(Cipher.getInstance("ChaCha20/Poly1305/NoPadding", provider), true);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("Conscrypt ChaCha20-Poly1305 unavailable", e);
+            }
+        }
+
+        @Override
+        byte[] publicKey(byte[] privateKey) {
+            return dh.publicKey(privateKey);
+        }
+
+        @Override
+        byte[] dh(byte[] privateKey, byte[] publicKey) {
+            return dh.dh(privateKey, publicKey);
         }
     }
 
@@ -295,7 +531,18 @@ abstract class NoiseCrypto {
         @Override
         int encrypt(long nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
             nonceBytes(nonce, iv);
-            cipher.init(true, new AEADParameters(key, TAG_LEN * 8, iv.clone(), ad));
+            return seal(iv, ad, in, inOff, len, out, outOff);
+        }
+
+        @Override
+        int decrypt(long nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
+            nonceBytes(nonce, iv);
+            return open(iv, ad, in, inOff, len, out, outOff);
+        }
+
+        @Override
+        int seal(byte[] nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
+            cipher.init(true, new AEADParameters(key, TAG_LEN * 8, nonce.clone(), ad));
             int n = cipher.processBytes(in, inOff, len, out, outOff);
             try {
                 return n + cipher.doFinal(out, outOff + n);
@@ -305,17 +552,16 @@ abstract class NoiseCrypto {
         }
 
         @Override
-        int decrypt(long nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
+        int open(byte[] nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
             if (len < TAG_LEN) {
                 throw new DecryptionException("ciphertext of " + len + " bytes is shorter than the tag", null);
             }
-            nonceBytes(nonce, iv);
-            cipher.init(false, new AEADParameters(key, TAG_LEN * 8, iv.clone(), ad));
+            cipher.init(false, new AEADParameters(key, TAG_LEN * 8, nonce.clone(), ad));
             int n = cipher.processBytes(in, inOff, len, out, outOff);
             try {
                 return n + cipher.doFinal(out, outOff + n);
             } catch (InvalidCipherTextException e) {
-                throw new DecryptionException("ChaCha20-Poly1305 tag mismatch at nonce " + Long.toUnsignedString(nonce), e);
+                throw new DecryptionException("ChaCha20-Poly1305 tag mismatch at nonce " + describeNonce(nonce), e);
             }
         }
     }
@@ -331,6 +577,18 @@ abstract class NoiseCrypto {
         if (k == null || k.length != KEY_LEN) {
             throw new IllegalArgumentException("ChaCha20-Poly1305 key must be 32 bytes");
         }
+    }
+
+    /** The Noise counter for Noise nonces (4 zero bytes, then little-endian), else the nonce in hex. */
+    static String describeNonce(byte[] nonce) {
+        if (nonce[0] == 0 && nonce[1] == 0 && nonce[2] == 0 && nonce[3] == 0) {
+            long n = 0;
+            for (int i = 0; i < 8; i++) {
+                n |= (nonce[4 + i] & 0xFFL) << (8 * i);
+            }
+            return Long.toUnsignedString(n);
+        }
+        return java.util.HexFormat.of().formatHex(nonce);
     }
 
     private static boolean isZero(byte[] b) {

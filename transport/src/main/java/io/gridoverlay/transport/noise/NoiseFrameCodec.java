@@ -1,11 +1,13 @@
 package io.gridoverlay.transport.noise;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandler;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -20,8 +22,11 @@ import java.util.List;
  * </pre>
  *
  * <p>Outbound {@link ByteBuf}s of any size are split into frames of at most {@link #MAX_PLAINTEXT}
- * plaintext bytes and encrypted into one pre-sized heap buffer per write; inbound frames are decrypted
- * into one buffer each and passed on. Any split of the input across reads decodes the same. A frame
+ * plaintext bytes and encrypted into one pre-sized buffer per write; inbound frames are decrypted
+ * into one buffer each and passed on. With a native cipher back end ({@link CipherState#prefersDirectBuffers()})
+ * both directions work on direct buffers, so bytes go from the socket buffer through the cipher and back
+ * without a copy into the Java heap (a frame split across buffer components is first gathered into one
+ * reused direct scratch buffer); with a Java back end they work on heap arrays. Any split of the input across reads decodes the same. A frame
  * failing authentication, shorter than the tag, or an exhausted nonce fires a {@link NoiseException}
  * and closes the channel. The cipher objects are created once per connection and reused. Not
  * thread-safe: all methods run on the channel's event loop.
@@ -35,13 +40,16 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
 
     private final CipherState encryptor;
     private final CipherState decryptor;
+    private final boolean direct;
     private byte[] scratch;
+    private ByteBuf directScratch;
     private boolean failed;
 
     /** A codec using the ciphers of {@code session}. */
     public NoiseFrameCodec(NoiseSession session) {
         this.encryptor = session.encryptor();
         this.decryptor = session.decryptor();
+        this.direct = encryptor.prefersDirectBuffers() && decryptor.prefersDirectBuffers();
     }
 
     @Override
@@ -59,6 +67,12 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
             }
             if (in.readableBytes() < HEADER + len) {
                 return;
+            }
+            if (direct) {
+                if (!decodeDirect(ctx, in, start, len, out)) {
+                    return;
+                }
+                continue;
             }
             ByteBuf plain = ctx.alloc().heapBuffer(len - CipherState.TAG_LENGTH);
             try {
@@ -87,6 +101,60 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
                     plain.release();
                 }
             }
+        }
+    }
+
+    /** Decrypts the frame body at {@code in[start + 2, + len)} into a direct buffer; false once failed. */
+    private boolean decodeDirect(ChannelHandlerContext ctx, ByteBuf in, int start, int len, List<Object> out) {
+        ByteBuf plain = ctx.alloc().directBuffer(len - CipherState.TAG_LENGTH);
+        try {
+            ByteBuffer src = contiguous(in, start + HEADER, len);
+            int n = decryptor.decrypt(src, plain.nioBuffer(0, len - CipherState.TAG_LENGTH));
+            plain.writerIndex(n);
+            in.readerIndex(start + HEADER + len);
+            if (n > 0) {
+                out.add(plain);
+                plain = null;
+            }
+            return true;
+        } catch (NoiseException e) {
+            fail(ctx, in, e);
+            return false;
+        } finally {
+            if (plain != null) {
+                plain.release();
+            }
+        }
+    }
+
+    /**
+     * {@code buf[index, index + len)} as one direct {@link ByteBuffer}: a view when the bytes lie in one
+     * direct component, else a copy into the reused direct scratch buffer (valid until the next call).
+     */
+    private ByteBuffer contiguous(ByteBuf buf, int index, int len) {
+        if (buf.isDirect() && buf.nioBufferCount() == 1) {
+            return buf.nioBuffer(index, len);
+        }
+        if (buf.nioBufferCount() > 1) {
+            ByteBuffer[] parts = buf.nioBuffers(index, len);
+            if (parts.length == 1 && parts[0].isDirect()) {
+                return parts[0];
+            }
+        }
+        if (directScratch == null) {
+            directScratch = Unpooled.directBuffer(MAX_FRAME_LENGTH, MAX_FRAME_LENGTH);
+        }
+        ByteBuffer copy = directScratch.nioBuffer(0, len);
+        buf.getBytes(index, copy);
+        copy.flip();
+        return copy;
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        if (directScratch != null) {
+            directScratch.release();
+            directScratch = null;
         }
     }
 
@@ -122,6 +190,22 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
                 return;
             }
             int frames = (total + MAX_PLAINTEXT - 1) / MAX_PLAINTEXT;
+            if (direct) {
+                encrypted = ctx.alloc().directBuffer(total + frames * (HEADER + CipherState.TAG_LENGTH));
+                int base = buf.readerIndex();
+                for (int done = 0; done < total; ) {
+                    int chunk = Math.min(MAX_PLAINTEXT, total - done);
+                    int w = encrypted.writerIndex();
+                    encrypted.writeShort(chunk + CipherState.TAG_LENGTH);
+                    int n = encryptor.encrypt(contiguous(buf, base + done, chunk),
+                            encrypted.nioBuffer(w + HEADER, chunk + CipherState.TAG_LENGTH));
+                    encrypted.writerIndex(w + HEADER + n);
+                    done += chunk;
+                }
+                ctx.write(encrypted, promise);
+                encrypted = null;
+                return;
+            }
             encrypted = ctx.alloc().heapBuffer(total + frames * (HEADER + CipherState.TAG_LENGTH));
             byte[] src;
             int srcOff;

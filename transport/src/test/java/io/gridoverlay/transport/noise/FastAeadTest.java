@@ -124,7 +124,7 @@ class FastAeadTest {
         random.nextBytes(key);
         byte[] plaintext = new byte[len];
         random.nextBytes(plaintext);
-        NoiseCrypto[] backends = {NoiseCrypto.FAST, NoiseCrypto.JDK, NoiseCrypto.BOUNCY_CASTLE};
+        NoiseCrypto[] backends = allBackends();
         byte[][] sealed = new byte[backends.length][];
         for (int i = 0; i < backends.length; i++) {
             NoiseCrypto.Aead aead = backends[i].newAead();
@@ -132,7 +132,9 @@ class FastAeadTest {
             sealed[i] = new byte[len + 16];
             assertThat(aead.encrypt(nonce, aad, plaintext, 0, len, sealed[i], 0)).isEqualTo(len + 16);
         }
-        assertThat(sealed[0]).isEqualTo(sealed[1]).isEqualTo(sealed[2]);
+        for (byte[] other : sealed) {
+            assertThat(other).isEqualTo(sealed[0]);
+        }
         for (NoiseCrypto opener : backends) {
             for (byte[] s : sealed) {
                 // a fresh object each time: the JDK's ChaCha20-Poly1305 refuses the previous key and nonce
@@ -218,11 +220,89 @@ class FastAeadTest {
                 .isInstanceOf(NoiseException.class).hasMessageContaining("input buffer of 20 bytes");
     }
 
+    /** Every back end usable in this JVM; Conscrypt is a dependency of the module, so it is there on Linux x86-64. */
+    static NoiseCrypto[] allBackends() {
+        return NoiseCrypto.CONSCRYPT == null
+                ? new NoiseCrypto[] {NoiseCrypto.FAST, NoiseCrypto.JDK, NoiseCrypto.BOUNCY_CASTLE}
+                : new NoiseCrypto[] {NoiseCrypto.CONSCRYPT, NoiseCrypto.FAST, NoiseCrypto.JDK, NoiseCrypto.BOUNCY_CASTLE};
+    }
+
     @Test
-    void defaultIsFastWhenTheJdkHasChaCha20() {
+    void defaultIsConscryptWhereItLoadsElseFast() {
         assertThat(FastAead.available()).isTrue();
-        assertThat(NoiseCrypto.DEFAULT).isSameAs(NoiseCrypto.FAST);
-        assertThat(NoiseCipherBackend.defaultBackend()).isEqualTo(NoiseCipherBackend.FAST);
+        if (System.getProperty(NoiseCrypto.BACKEND_PROPERTY) != null) {
+            return; // chosen by the property; the choice is covered by backendPropertyIsHonoured
+        }
+        boolean linuxX64 = System.getProperty("os.name").startsWith("Linux")
+                && System.getProperty("os.arch").matches("amd64|x86_64");
+        if (linuxX64) {
+            assertThat(NoiseCipherBackend.CONSCRYPT.isAvailable()).isTrue();
+        }
+        NoiseCipherBackend expected = NoiseCipherBackend.CONSCRYPT.isAvailable()
+                ? NoiseCipherBackend.CONSCRYPT : NoiseCipherBackend.FAST;
+        assertThat(NoiseCipherBackend.defaultBackend()).isEqualTo(expected);
+    }
+
+    @Test
+    void everyAvailableBackendPassesTheRfc8439SelfTest() {
+        for (NoiseCrypto c : allBackends()) {
+            assertThat(NoiseCrypto.selfTest(c)).as(c.name()).isTrue();
+        }
+    }
+
+    @Test
+    void selfTestRejectsABackendThatGetsTheVectorWrong() {
+        NoiseCrypto broken = new NoiseCrypto() {
+            @Override
+            String name() {
+                return "broken";
+            }
+
+            @Override
+            Aead newAead() {
+                Aead good = NoiseCrypto.BOUNCY_CASTLE.newAead();
+                return new Aead() {
+                    @Override
+                    void setKey(byte[] key) {
+                        good.setKey(key);
+                    }
+
+                    @Override
+                    int encrypt(long n, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
+                        throw new AssertionError("unused");
+                    }
+
+                    @Override
+                    int decrypt(long n, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
+                        throw new AssertionError("unused");
+                    }
+
+                    @Override
+                    int seal(byte[] n, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
+                        int w = good.seal(n, ad, in, inOff, len, out, outOff);
+                        out[outOff + w - 1] ^= 1; // a wrong tag bit
+                        return w;
+                    }
+
+                    @Override
+                    int open(byte[] n, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
+                        return good.open(n, ad, in, inOff, len, out, outOff);
+                    }
+                };
+            }
+
+            @Override
+            byte[] publicKey(byte[] privateKey) {
+                return NoiseCrypto.BOUNCY_CASTLE.publicKey(privateKey);
+            }
+
+            @Override
+            byte[] dh(byte[] privateKey, byte[] publicKey) {
+                return NoiseCrypto.BOUNCY_CASTLE.dh(privateKey, publicKey);
+            }
+        };
+        assertThat(NoiseCrypto.selfTest(broken)).isFalse();
+        assertThat(NoiseCrypto.selfTest(NoiseCrypto.BOUNCY_CASTLE)).isTrue();
     }
 
     @Property(tries = 20)

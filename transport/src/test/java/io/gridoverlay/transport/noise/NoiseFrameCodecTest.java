@@ -1,0 +1,168 @@
+package io.gridoverlay.transport.noise;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The transport framing on both buffer paths: direct buffers through a native back end (Conscrypt) and
+ * heap arrays through the Java back end (FAST). Both must put the same bytes on the wire and read any
+ * split of them back.
+ */
+class NoiseFrameCodecTest {
+    private static final byte[] KEY_AB = key(1);
+    private static final byte[] KEY_BA = key(2);
+
+    private static byte[] key(int seed) {
+        byte[] k = new byte[32];
+        new Random(seed).nextBytes(k);
+        return k;
+    }
+
+    /** A codec for one side: encrypts with {@code out}, decrypts with {@code in}. */
+    private static EmbeddedChannel side(NoiseCipherBackend backend, byte[] out, byte[] in, List<Throwable> errors) {
+        NoiseSession session = new NoiseSession(null, backend.newCipherState(out), backend.newCipherState(in));
+        return new EmbeddedChannel(new NoiseFrameCodec(session), new ChannelInboundHandlerAdapter() {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                errors.add(cause);
+            }
+        });
+    }
+
+    private static byte[] drainOutbound(EmbeddedChannel ch, List<ByteBuf> frames) {
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        for (ByteBuf b; (b = ch.readOutbound()) != null; ) {
+            byte[] bytes = new byte[b.readableBytes()];
+            b.readBytes(bytes);
+            wire.writeBytes(bytes);
+            if (frames != null) {
+                frames.add(b);
+            } else {
+                b.release();
+            }
+        }
+        return wire.toByteArray();
+    }
+
+    private static byte[] drainInbound(EmbeddedChannel ch) {
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        for (ByteBuf b; (b = ch.readInbound()) != null; ) {
+            byte[] bytes = new byte[b.readableBytes()];
+            b.readBytes(bytes);
+            got.writeBytes(bytes);
+            b.release();
+        }
+        return got.toByteArray();
+    }
+
+    /** The payload as a composite of a direct and a heap part, the shape Yamux hands down. */
+    private static ByteBuf composite(byte[] payload, int cut) {
+        CompositeByteBuf c = Unpooled.compositeBuffer();
+        ByteBuf head = Unpooled.directBuffer(cut).writeBytes(payload, 0, cut);
+        c.addComponents(true, head, Unpooled.wrappedBuffer(payload, cut, payload.length - cut));
+        return c;
+    }
+
+    @Property(tries = 40)
+    void bothPathsWriteTheSameWireBytesAndReadAnySplit(@ForAll @IntRange(max = 200_000) int size,
+            @ForAll @IntRange(min = 1, max = 70_000) int readSize, @ForAll long seed) {
+        assumeThat(NoiseCipherBackend.CONSCRYPT.isAvailable()).isTrue();
+        Random random = new Random(seed);
+        byte[] payload = new byte[size];
+        random.nextBytes(payload);
+        int cut = size == 0 ? 0 : random.nextInt(size + 1);
+        List<Throwable> errors = new ArrayList<>();
+        EmbeddedChannel nativeSender = side(NoiseCipherBackend.CONSCRYPT, KEY_AB, KEY_BA, errors);
+        EmbeddedChannel javaSender = side(NoiseCipherBackend.FAST, KEY_AB, KEY_BA, errors);
+        EmbeddedChannel nativeReceiver = side(NoiseCipherBackend.CONSCRYPT, KEY_BA, KEY_AB, errors);
+        EmbeddedChannel javaReceiver = side(NoiseCipherBackend.FAST, KEY_BA, KEY_AB, errors);
+        try {
+            nativeSender.writeAndFlush(composite(payload, cut));
+            javaSender.writeAndFlush(composite(payload, cut));
+            byte[] wire = drainOutbound(nativeSender, null);
+            assertThat(drainOutbound(javaSender, null)).isEqualTo(wire);
+            int frames = (size + NoiseFrameCodec.MAX_PLAINTEXT - 1) / NoiseFrameCodec.MAX_PLAINTEXT;
+            assertThat(wire).hasSize(size + frames * 18);
+            // deliver the wire bytes in pieces, alternating direct and heap buffers
+            boolean directPiece = random.nextBoolean();
+            for (int off = 0; off < wire.length; off += readSize) {
+                int n = Math.min(readSize, wire.length - off);
+                ByteBuf a = directPiece ? Unpooled.directBuffer(n) : Unpooled.buffer(n);
+                ByteBuf b = directPiece ? Unpooled.buffer(n) : Unpooled.directBuffer(n);
+                nativeReceiver.writeInbound(a.writeBytes(wire, off, n));
+                javaReceiver.writeInbound(b.writeBytes(wire, off, n));
+                directPiece = !directPiece;
+            }
+            assertThat(drainInbound(nativeReceiver)).isEqualTo(payload);
+            assertThat(drainInbound(javaReceiver)).isEqualTo(payload);
+            assertThat(errors).isEmpty();
+        } finally {
+            nativeSender.finishAndReleaseAll();
+            javaSender.finishAndReleaseAll();
+            nativeReceiver.finishAndReleaseAll();
+            javaReceiver.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void nativeBackEndWritesDirectBuffersAndJavaBackEndHeapBuffers() {
+        assumeThat(NoiseCipherBackend.CONSCRYPT.isAvailable()).isTrue();
+        List<Throwable> errors = new ArrayList<>();
+        EmbeddedChannel nativeSender = side(NoiseCipherBackend.CONSCRYPT, KEY_AB, KEY_BA, errors);
+        EmbeddedChannel javaSender = side(NoiseCipherBackend.FAST, KEY_AB, KEY_BA, errors);
+        try {
+            nativeSender.writeAndFlush(Unpooled.directBuffer(100).writeZero(100));
+            javaSender.writeAndFlush(Unpooled.directBuffer(100).writeZero(100));
+            List<ByteBuf> nativeFrames = new ArrayList<>();
+            List<ByteBuf> javaFrames = new ArrayList<>();
+            drainOutbound(nativeSender, nativeFrames);
+            drainOutbound(javaSender, javaFrames);
+            assertThat(nativeFrames).hasSize(1).allMatch(ByteBuf::isDirect);
+            assertThat(javaFrames).hasSize(1).noneMatch(ByteBuf::isDirect);
+            nativeFrames.forEach(ByteBuf::release);
+            javaFrames.forEach(ByteBuf::release);
+        } finally {
+            nativeSender.finishAndReleaseAll();
+            javaSender.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void tamperedFrameOnTheDirectPathFailsTypedAndDeliversNothingAfterIt() {
+        assumeThat(NoiseCipherBackend.CONSCRYPT.isAvailable()).isTrue();
+        List<Throwable> errors = new ArrayList<>();
+        EmbeddedChannel sender = side(NoiseCipherBackend.CONSCRYPT, KEY_AB, KEY_BA, errors);
+        EmbeddedChannel receiver = side(NoiseCipherBackend.CONSCRYPT, KEY_BA, KEY_AB, errors);
+        try {
+            sender.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1, 2, 3}));
+            sender.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {4, 5, 6}));
+            sender.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {7, 8, 9}));
+            byte[] wire = drainOutbound(sender, null);
+            assertThat(wire).hasSize(3 * (2 + 3 + 16));
+            wire[21 + 2 + 1] ^= 0x40; // a ciphertext bit of the second frame
+            ByteBuf in = Unpooled.directBuffer(wire.length).writeBytes(wire);
+            receiver.writeInbound(in);
+            assertThat(drainInbound(receiver)).containsExactly(1, 2, 3);
+            assertThat(errors).singleElement().isInstanceOf(DecryptionException.class);
+            assertThat(receiver.isOpen()).isFalse();
+        } finally {
+            sender.finishAndReleaseAll();
+            receiver.finishAndReleaseAll();
+        }
+    }
+}
