@@ -32,7 +32,16 @@ final class DhtPeer implements AutoCloseable {
 
     /** A started host with a DHT; {@code listen} empty means a client that listens nowhere. */
     static DhtPeer start(PrivateKey key, List<String> listen, String protocol, boolean server) {
+        return start(key, listen, protocol, server, false);
+    }
+
+    /** As above; {@code insecurePlaintext} secures connections with /plaintext/2.0.0 (benchmarks only). */
+    static DhtPeer start(PrivateKey key, List<String> listen, String protocol, boolean server,
+                         boolean insecurePlaintext) {
         Host.Builder b = Host.builder().identity(key).agentVersion("gridoverlay-grid-peer/0.1.0");
+        if (insecurePlaintext) {
+            b.insecurePlaintext();
+        }
         if (!listen.isEmpty()) {
             b.listen(listen.toArray(String[]::new));
         }

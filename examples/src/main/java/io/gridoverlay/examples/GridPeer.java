@@ -58,7 +58,12 @@ public final class GridPeer {
     }
 
     static Host clientHost() {
-        Host h = Host.builder().eventLoopThreads(1).build();
+        return clientHost(false);
+    }
+
+    static Host clientHost(boolean insecurePlaintext) {
+        Host.Builder b = Host.builder().eventLoopThreads(1);
+        Host h = (insecurePlaintext ? b.insecurePlaintext() : b).build();
         h.start().join();
         return h;
     }
@@ -83,10 +88,14 @@ public final class GridPeer {
                 description = "DHT mode: SERVER, CLIENT or AUTO (server when listening; default).")
         io.gridoverlay.dht.DhtMode mode;
 
+        @Option(names = "--insecure-plaintext",
+                description = "Use /plaintext/2.0.0 instead of Noise: NO encryption or authentication (benchmarks only).")
+        boolean insecurePlaintext;
+
         @Override
         public Integer call() throws Exception {
             boolean server = mode.isServer(listen.stream().map(Multiaddr::parse).toList());
-            DhtPeer peer = DhtPeer.start(loadKey(keyFile), listen, protocol, server);
+            DhtPeer peer = DhtPeer.start(loadKey(keyFile), listen, protocol, server, insecurePlaintext);
             for (Multiaddr a : peer.host.listenAddresses()) {
                 OUT.println("listening on " + a + "/p2p/" + peer.peerId().toBase58());
             }
@@ -163,9 +172,13 @@ public final class GridPeer {
         @Option(names = "--download", defaultValue = "64MiB", description = "Bytes to download.")
         String download;
 
+        @Option(names = "--insecure-plaintext",
+                description = "Use /plaintext/2.0.0 instead of Noise (the server must too): shows what Noise costs.")
+        boolean insecurePlaintext;
+
         @Override
         public Integer call() throws Exception {
-            try (Host host = clientHost()) {
+            try (Host host = clientHost(insecurePlaintext)) {
                 Connection c = host.dial(Multiaddr.parse(address)).get(15, TimeUnit.SECONDS);
                 Perf.Result r = Perf.run(c, parseSize(upload), parseSize(download)).get(10, TimeUnit.MINUTES);
                 OUT.printf(Locale.ROOT, "uploaded %d bytes, downloaded %d bytes in %.3f s: %.2f Gbit/s%n",

@@ -10,8 +10,8 @@ import io.gridoverlay.transport.multistream.MultistreamNegotiationHandler;
 import io.gridoverlay.transport.noise.HandshakeException;
 import io.gridoverlay.transport.noise.NoiseConfig;
 import io.gridoverlay.transport.noise.NoiseHandshakeHandler;
-import io.gridoverlay.transport.noise.NoiseHandshakeResult;
 import io.gridoverlay.transport.yamux.YamuxConfig;
+import io.gridoverlay.transport.plaintext.PlaintextHandshakeHandler;
 import io.gridoverlay.transport.yamux.YamuxFrameCodec;
 import io.gridoverlay.transport.yamux.YamuxHandler;
 import io.gridoverlay.transport.yamux.YamuxStreamLimitException;
@@ -391,15 +391,31 @@ public final class Host implements AutoCloseable {
         ch.closeFuture().addListener(f -> result.completeExceptionally(
                 new TransportException("connection to " + ch.remoteAddress() + " closed during the upgrade")));
 
+        List<String> offered = List.of(config.insecurePlaintext() ? PlaintextHandshakeHandler.PROTOCOL : NOISE);
         MultistreamNegotiationHandler security = outbound
-                ? MultistreamNegotiationHandler.initiator(List.of(NOISE))
-                : MultistreamNegotiationHandler.responder(List.of(NOISE));
+                ? MultistreamNegotiationHandler.initiator(offered)
+                : MultistreamNegotiationHandler.responder(offered);
         ch.pipeline().addLast(PipelineErrorHandler.NAME, PipelineErrorHandler.INSTANCE);
         ch.pipeline().addBefore(PipelineErrorHandler.NAME, "ms-security", security);
         security.selectedProtocol().whenComplete((p, e) -> {
             if (e != null) {
                 result.completeExceptionally(e);
                 ch.close();
+                return;
+            }
+            if (PlaintextHandshakeHandler.PROTOCOL.equals(p)) {
+                PlaintextHandshakeHandler plain = outbound
+                        ? PlaintextHandshakeHandler.initiator(key.publicKey(), expected)
+                        : PlaintextHandshakeHandler.responder(key.publicKey());
+                ch.pipeline().addBefore(PipelineErrorHandler.NAME, "plaintext", plain);
+                plain.result().whenComplete((remoteKey, e2) -> {
+                    if (e2 != null) {
+                        result.completeExceptionally(e2);
+                        ch.close();
+                        return;
+                    }
+                    onSecured(ch, direction, remoteKey, result);
+                });
                 return;
             }
             NoiseHandshakeHandler noise = outbound
@@ -412,15 +428,14 @@ public final class Host implements AutoCloseable {
                     ch.close();
                     return;
                 }
-                onSecured(ch, direction, r, result);
+                onSecured(ch, direction, PublicKey.decode(r.remoteIdentityKey()), result);
             });
         });
         return result;
     }
 
-    private void onSecured(SocketChannel ch, Connection.Direction direction, NoiseHandshakeResult r,
+    private void onSecured(SocketChannel ch, Connection.Direction direction, PublicKey remoteKey,
                            CompletableFuture<Connection> result) {
-        PublicKey remoteKey = PublicKey.decode(r.remoteIdentityKey());
         boolean outbound = direction == Connection.Direction.OUTBOUND;
         MultistreamNegotiationHandler muxer = outbound
                 ? MultistreamNegotiationHandler.initiator(List.of(YAMUX))
@@ -675,6 +690,7 @@ public final class Host implements AutoCloseable {
                 .build();
         private String agentVersion = "gridoverlay/0.1.0";
         private boolean nativeTransport = true;
+        private boolean insecurePlaintext;
 
         private Builder() {}
 
@@ -730,10 +746,20 @@ public final class Host implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Secures connections with {@code /plaintext/2.0.0} instead of Noise: peers exchange keys and then talk
+         * <strong>in clear, unauthenticated</strong>. Only for measuring what Noise costs and for tests; such
+         * a host cannot connect to hosts that offer only Noise (every default host).
+         */
+        public Builder insecurePlaintext() {
+            this.insecurePlaintext = true;
+            return this;
+        }
+
         public Host build() {
             PrivateKey k = identity != null ? identity : Ed25519.generate().privateKey();
             return new Host(new HostConfig(k, listen, threads, limits, handshakeTimeout, streamNegotiationTimeout,
-                    yamux, agentVersion, nativeTransport));
+                    yamux, agentVersion, nativeTransport, insecurePlaintext));
         }
     }
 }

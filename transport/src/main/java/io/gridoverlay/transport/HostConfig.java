@@ -19,10 +19,13 @@ import java.util.Objects;
  * @param yamux stream multiplexer configuration (windows, stream limit, keep-alive)
  * @param agentVersion sent in Identify
  * @param nativeTransport use epoll when available
+ * @param insecurePlaintext offer {@code /plaintext/2.0.0} instead of Noise: no encryption, no authentication;
+ *     for benchmarks and tests only
  */
 public record HostConfig(PrivateKey identity, List<Multiaddr> listenAddresses, int eventLoopThreads,
                          ConnectionLimits limits, Duration handshakeTimeout, Duration streamNegotiationTimeout,
-                         YamuxConfig yamux, String agentVersion, boolean nativeTransport) {
+                         YamuxConfig yamux, String agentVersion, boolean nativeTransport,
+                         boolean insecurePlaintext) {
     public HostConfig {
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(limits, "limits");

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>bulk: one {@code /perf/1.0.0} stream downloading 256 MiB (after a 32 MiB warm-up on the same
  *       connection), Noise + Yamux over TCP, for Java→Java, js→js, Java→js and js→Java (client→server);
+ *       then the same over {@code /plaintext/2.0.0} + Yamux, Java→Java and js→js, to show what Noise costs;
  *   <li>connection rate: dial + Noise + Yamux (+ the automatic Identify both stacks run) + one ping + close,
  *       repeated for about 5 s, Java→Java and js→js. The js loop is driven over the JSON command line
  *       ({@code ping} dials, then {@code hangUp}), which adds two stdin/stdout round trips per connection.
@@ -76,6 +77,11 @@ class PerfComparisonTest {
             rows.add(bulk("js → js", jsPerf(js1, js2.addr())));
             rows.add(bulk("Java → js", javaPerf(a, js1.addr())));
             rows.add(bulk("js → Java", jsPerf(js2, aAddr)));
+            try (Host pa = plaintextHost(); Host pb = plaintextHost(); JsPeer pjs1 = JsPeer.start("--plaintext");
+                 JsPeer pjs2 = JsPeer.start("--plaintext")) {
+                rows.add(bulkPlaintext("Java → Java", javaPerf(pa, addr(pb))));
+                rows.add(bulkPlaintext("js → js", jsPerf(pjs1, pjs2.addr())));
+            }
 
             rows.add(rate("Java → Java", javaConnectionRate(a, bAddr)));
             rows.add(rate("js → js", jsConnectionRate(js1, js2.addr())));
@@ -92,11 +98,17 @@ class PerfComparisonTest {
         Files.createDirectories(out.getParent());
         Files.writeString(out, report, StandardCharsets.UTF_8);
         System.out.println("\n" + report);
-        assertThat(rows).hasSize(6);
+        assertThat(rows).hasSize(8);
     }
 
     static Host javaHost() {
         Host h = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).build();
+        h.start().join();
+        return h;
+    }
+
+    static Host plaintextHost() {
+        Host h = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).insecurePlaintext().build();
         h.start().join();
         return h;
     }
@@ -172,6 +184,11 @@ class PerfComparisonTest {
         return new Row("bulk 256 MiB download, 1 stream", direction,
                 String.format(Locale.ROOT, "%.0f MiB/s (%.0f Mbit/s, %.2f s)", mibPerSecond,
                         DOWNLOAD * 8 / seconds / 1e6, seconds));
+    }
+
+    static Row bulkPlaintext(String direction, double seconds) {
+        Row r = bulk(direction, seconds);
+        return new Row("bulk 256 MiB download, 1 stream, /plaintext/2.0.0 (no encryption)", direction, r.value());
     }
 
     static Row rate(String direction, double perSecond) {
