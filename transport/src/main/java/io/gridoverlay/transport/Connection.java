@@ -95,9 +95,11 @@ public final class Connection {
 
     /**
      * Opens a stream speaking the first of {@code protocols} the peer supports; {@code handler} receives its
-     * inbound events from the start. Fails with {@link LimitExceededException} when the stream limit is
-     * reached and with a {@link io.gridoverlay.transport.multistream.ProtocolNegotiationException} when
-     * the peer supports none of the protocols.
+     * inbound events from the start. Fails with {@link LimitExceededException} when this side's stream limit
+     * is reached, with {@link StreamRefusedException} when the peer refused the stream (its limit), with
+     * {@link StreamResetException} when the peer reset it during negotiation, and with a
+     * {@link io.gridoverlay.transport.multistream.ProtocolNegotiationException} when the peer supports none
+     * of the protocols; see {@link Host#newStream}.
      */
     public CompletableFuture<Stream> newStream(List<String> protocols, StreamHandler handler) {
         Objects.requireNonNull(handler, "handler");

@@ -232,7 +232,25 @@ public final class Host implements AutoCloseable {
         return attempt;
     }
 
-    /** Opens a stream to {@code peer} (dialling it if needed) speaking the first supported of {@code protocols}. */
+    /**
+     * Opens a stream to {@code peer} (dialling it if needed) speaking the first supported of {@code protocols}.
+     *
+     * <p>The future fails with:
+     * <ul>
+     *   <li>{@link LimitExceededException} when a limit of this host stops it: the connection limit for the
+     *       dial, or the stream limit of the connection (Yamux {@code maxStreams}, {@code ackBacklog});
+     *       nothing is sent to the peer;</li>
+     *   <li>{@link StreamRefusedException} when the peer refused the stream: it reset it before acknowledging
+     *       it (its stream limit, or it is going away), or with a resource-limit or rate-limit code
+     *       ({@link StreamResetException#errorCode()}); the connection stays open, retry later;</li>
+     *   <li>{@link StreamResetException} when the peer reset the stream during protocol negotiation for
+     *       another reason;</li>
+     *   <li>{@link io.gridoverlay.transport.multistream.ProtocolNegotiationException} when the peer supports
+     *       none of {@code protocols}, or negotiation timed out ({@link HostConfig#streamNegotiationTimeout()});</li>
+     *   <li>{@link TransportException} or {@link HandshakeException} when no connection can be established,
+     *       and {@link TransportException} when it closes during negotiation.</li>
+     * </ul>
+     */
     public CompletableFuture<Stream> newStream(PeerId peer, StreamHandler handler, String... protocols) {
         List<String> list = List.of(protocols);
         return dial(peer).thenCompose(c -> c.newStream(list, handler));

@@ -266,6 +266,28 @@ public final class Stream {
         }
     }
 
+    /**
+     * The error for a stream reset before its protocol was agreed: refused (never acknowledged, or reset
+     * with a limit code), reset by the remote, or ended with the connection.
+     */
+    private TransportException resetDuringNegotiation(YamuxStream ys) {
+        long code = ys.peerResetCode();
+        String what = (outbound ? "stream for " + negotiation.negotiator.proposals() : "inbound stream")
+                + " to " + connection.remotePeer();
+        if (code < 0) {
+            return new TransportException(what + " ended during protocol negotiation: the connection closed");
+        }
+        if (outbound && !ys.isAcknowledged()) {
+            return new StreamRefusedException(what + " refused by the remote: reset before it was acknowledged"
+                    + " (its stream limit, or it is going away)", code);
+        }
+        if (outbound && StreamRefusedException.isLimitCode(code)) {
+            return new StreamRefusedException(what + " refused by the remote during protocol negotiation"
+                    + (code == StreamResetException.RATE_LIMITED ? ": rate limited" : ": resource limit exceeded"), code);
+        }
+        return new StreamResetException(what + " reset by the remote during protocol negotiation", code);
+    }
+
     private YamuxStreamHandler adapter() {
         return new YamuxStreamHandler() {
             @Override
@@ -294,7 +316,7 @@ public final class Stream {
                 if (protocol != null && handler != null) {
                     handler.onReset(Stream.this);
                 } else {
-                    failNegotiation(new ProtocolNegotiationException("stream reset during protocol negotiation"));
+                    failNegotiation(resetDuringNegotiation(ys));
                 }
             }
 

@@ -237,9 +237,12 @@ class AbuseTest {
                 f.orTimeout(10, TimeUnit.SECONDS).join();
                 ok++;
             } catch (CompletionException e) {
-                // the victim reset the stream (clean, per stream) before it agreed on a protocol
-                assertThat(e.getCause()).isInstanceOf(ProtocolNegotiationException.class)
-                        .hasMessageContaining("reset");
+                // the victim reset the SYN (clean, per stream) with the resource-limit code, before any ACK
+                assertThat(e.getCause()).isInstanceOf(StreamRefusedException.class)
+                        .hasMessageContaining("refused by the remote")
+                        .hasMessageContaining(HOLD);
+                assertThat(((StreamResetException) e.getCause()).errorCode())
+                        .isEqualTo(StreamResetException.RESOURCE_LIMIT_EXCEEDED);
                 refused++;
             }
         }
