@@ -35,7 +35,6 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,7 +90,7 @@ public final class Host implements AutoCloseable {
     private final Map<String, ProtocolHandler> handlers = new ConcurrentHashMap<>();
     private final Map<PeerId, List<Connection>> connections = new ConcurrentHashMap<>();
     private final AtomicInteger connectionCount = new AtomicInteger();
-    private final AtomicInteger pendingInbound = new AtomicInteger();
+    private final PendingHandshakes pendingInbound;
     private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
     private final List<Multiaddr> boundAddresses = new CopyOnWriteArrayList<>();
     private final List<HostListener> listeners = new CopyOnWriteArrayList<>();
@@ -103,6 +102,8 @@ public final class Host implements AutoCloseable {
     private Host(HostConfig config) {
         this.config = config;
         this.key = config.identity();
+        this.pendingInbound = new PendingHandshakes(config.limits().maxPendingInbound(),
+                config.limits().maxPendingInboundPerIp());
         this.peerId = key.peerId();
         boolean epoll = config.nativeTransport() && Epoll.isAvailable();
         this.group = new MultiThreadIoEventLoopGroup(config.eventLoopThreads(),
@@ -344,18 +345,19 @@ public final class Host implements AutoCloseable {
 
     private void acceptInbound(SocketChannel ch) {
         ConnectionLimits limits = config.limits();
-        if (closed || pendingInbound.get() >= limits.maxPendingInbound()
-                || connectionCount.get() >= limits.maxConnections()) {
-            LOG.debug("refusing inbound connection from {}: limit reached", ch.remoteAddress());
+        InetSocketAddress remote = ch.remoteAddress();
+        String refusal = closed ? "host is closed"
+                : connectionCount.get() >= limits.maxConnections() ? "connection limit " + limits.maxConnections()
+                : pendingInbound.tryAcquire(remote.getAddress());
+        if (refusal != null) {
+            LOG.debug("refusing inbound connection from {}: {}", remote, refusal);
             ch.config().setOption(ChannelOption.SO_LINGER, 0);
             ch.close();
             return;
         }
-        pendingInbound.incrementAndGet();
-        SocketAddress remote = ch.remoteAddress();
         CompletableFuture<Connection> upgraded = upgrade(ch, Connection.Direction.INBOUND, null);
         upgraded.whenComplete((c, e) -> {
-            pendingInbound.decrementAndGet();
+            pendingInbound.release(remote.getAddress());
             if (e != null) {
                 // debug, not warn: a remote must not be able to flood the log by sending garbage
                 Throwable t = translate(e);
@@ -482,7 +484,7 @@ public final class Host implements AutoCloseable {
 
     /** Inbound connections still in their upgrade (for tests and metrics). */
     int pendingInboundCount() {
-        return pendingInbound.get();
+        return pendingInbound.total();
     }
 
     private boolean register(Connection c) {

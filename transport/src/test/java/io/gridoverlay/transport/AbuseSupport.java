@@ -132,9 +132,17 @@ final class AbuseSupport {
         NoiseSession noise;
 
         RawPeer(InetSocketAddress target) throws IOException {
+            this(target, null);
+        }
+
+        /** Connects from {@code local} (e.g. 127.0.0.2 port 0), or from the default address when null. */
+        RawPeer(InetSocketAddress target, InetSocketAddress local) throws IOException {
             socket = new Socket();
             socket.setSoTimeout(5000); // before connecting: the host may reset the connection at once
             socket.setTcpNoDelay(true);
+            if (local != null) {
+                socket.bind(local);
+            }
             socket.connect(target, 5000);
             in = socket.getInputStream();
             out = socket.getOutputStream();
