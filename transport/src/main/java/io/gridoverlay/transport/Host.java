@@ -7,6 +7,7 @@ import io.gridoverlay.core.identity.PeerId;
 import io.gridoverlay.core.identity.PrivateKey;
 import io.gridoverlay.core.identity.PublicKey;
 import io.gridoverlay.transport.multistream.MultistreamNegotiationHandler;
+import io.gridoverlay.transport.noise.EarlyMuxerNegotiation;
 import io.gridoverlay.transport.noise.HandshakeException;
 import io.gridoverlay.transport.noise.NoiseConfig;
 import io.gridoverlay.transport.noise.NoiseHandshakeHandler;
@@ -44,6 +45,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -57,8 +59,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A libp2p host over TCP: listens and dials, upgrades every connection (multistream-select {@code /noise},
- * Noise XX, multistream-select {@code /yamux/1.0.0}, Yamux), opens and serves streams by protocol id, and
- * runs Identify, Ping and Perf. Wire-compatible with go-, rust- and js-libp2p.
+ * Noise XX, multistream-select {@code /yamux/1.0.0} unless both sides agreed on Yamux in the Noise handshake
+ * extensions, Yamux), opens and serves streams by protocol id (optionally negotiated lazily, see
+ * {@link StreamNegotiation}), and runs Identify, Ping and Perf. Wire-compatible with go-, rust- and js-libp2p.
  *
  * <pre>{@code
  * try (Host host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build()) {
@@ -114,6 +117,7 @@ public final class Host implements AutoCloseable {
                 .identity(IdentityAdapters.noiseIdentity(key))
                 .verifier(IdentityAdapters.VERIFIER)
                 .handshakeTimeout(config.handshakeTimeout())
+                .streamMuxers(config.earlyMuxerNegotiation() ? List.of(YAMUX) : List.of())
                 .build();
         this.identify = new IdentifyService(this);
         identify.register();
@@ -396,7 +400,7 @@ public final class Host implements AutoCloseable {
 
     /**
      * Installs the upgrade pipeline on a fresh channel: multistream {@code /noise} → Noise XX → multistream
-     * {@code /yamux/1.0.0} → Yamux. Runs on the channel's event loop.
+     * {@code /yamux/1.0.0} (skipped when agreed in the Noise extensions) → Yamux. Runs on the channel's event loop.
      */
     private CompletableFuture<Connection> upgrade(SocketChannel ch, Connection.Direction direction, PeerId expected) {
         CompletableFuture<Connection> result = new CompletableFuture<>();
@@ -440,8 +444,20 @@ public final class Host implements AutoCloseable {
 
     private void onSecured(SocketChannel ch, Connection.Direction direction, NoiseHandshakeResult r,
                            CompletableFuture<Connection> result) {
-        PublicKey remoteKey = PublicKey.decode(r.remoteIdentityKey());
         boolean outbound = direction == Connection.Direction.OUTBOUND;
+        Optional<String> early;
+        try {
+            early = EarlyMuxerNegotiation.select(noiseConfig.streamMuxers(), r.remoteStreamMuxers(), outbound);
+        } catch (HandshakeException e) {
+            result.completeExceptionally(e);
+            ch.close();
+            return;
+        }
+        if (early.isPresent()) {
+            // agreed in the Noise extensions: Yamux frames follow the handshake directly
+            startMuxer(ch, direction, r, true, result);
+            return;
+        }
         MultistreamNegotiationHandler muxer = outbound
                 ? MultistreamNegotiationHandler.initiator(List.of(YAMUX))
                 : MultistreamNegotiationHandler.responder(List.of(YAMUX));
@@ -452,34 +468,42 @@ public final class Host implements AutoCloseable {
                 ch.close();
                 return;
             }
-            Connection[] holder = new Connection[1];
-            YamuxHandler yamux = new YamuxHandler(config.yamux(), outbound, ys -> {
-                Connection c = holder[0];
-                return c == null ? null : Stream.acceptInbound(c, ys, config.streamNegotiationTimeout().toMillis());
-            });
-            ch.pipeline().addBefore(PipelineErrorHandler.NAME, "yamux-codec", new YamuxFrameCodec(config.yamux()));
-            ch.pipeline().addBefore(PipelineErrorHandler.NAME, "yamux", yamux);
-            Connection c = new Connection(this, ch, yamux, remoteKey, toMultiaddr((InetSocketAddress) ch.remoteAddress()),
-                    toMultiaddr((InetSocketAddress) ch.localAddress()), direction);
-            holder[0] = c;
-            if (!register(c)) {
-                result.completeExceptionally(new LimitExceededException("connection limit reached ("
-                        + config.limits().maxConnections() + " in total, "
-                        + config.limits().maxConnectionsPerPeer() + " per peer) for " + c.remotePeer()));
-                ch.config().setOption(ChannelOption.SO_LINGER, 0);
-                ch.close();
-                return;
-            }
-            ch.closeFuture().addListener(f -> unregister(c));
-            result.complete(c);
-            peerStore.addAddresses(c.remotePeer(), List.of(c.remoteAddress()), outbound
-                    ? PeerStore.CONNECTED_TTL : PeerStore.TEMPORARY_TTL);
-            for (HostListener l : listeners) {
-                safely(() -> l.connectionOpened(c));
-            }
-            identify.identify(c);
-            trimIfNeeded();
+            startMuxer(ch, direction, r, false, result);
         });
+    }
+
+    /** Installs Yamux and registers the connection; runs on the channel's event loop. */
+    private void startMuxer(SocketChannel ch, Connection.Direction direction, NoiseHandshakeResult r,
+                            boolean muxerInHandshake, CompletableFuture<Connection> result) {
+        PublicKey remoteKey = PublicKey.decode(r.remoteIdentityKey());
+        boolean outbound = direction == Connection.Direction.OUTBOUND;
+        Connection[] holder = new Connection[1];
+        YamuxHandler yamux = new YamuxHandler(config.yamux(), outbound, ys -> {
+            Connection c = holder[0];
+            return c == null ? null : Stream.acceptInbound(c, ys, config.streamNegotiationTimeout().toMillis());
+        });
+        ch.pipeline().addBefore(PipelineErrorHandler.NAME, "yamux-codec", new YamuxFrameCodec(config.yamux()));
+        ch.pipeline().addBefore(PipelineErrorHandler.NAME, "yamux", yamux);
+        Connection c = new Connection(this, ch, yamux, remoteKey, toMultiaddr((InetSocketAddress) ch.remoteAddress()),
+                toMultiaddr((InetSocketAddress) ch.localAddress()), direction, muxerInHandshake);
+        holder[0] = c;
+        if (!register(c)) {
+            result.completeExceptionally(new LimitExceededException("connection limit reached ("
+                    + config.limits().maxConnections() + " in total, "
+                    + config.limits().maxConnectionsPerPeer() + " per peer) for " + c.remotePeer()));
+            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+            ch.close();
+            return;
+        }
+        ch.closeFuture().addListener(f -> unregister(c));
+        result.complete(c);
+        peerStore.addAddresses(c.remotePeer(), List.of(c.remoteAddress()), outbound
+                ? PeerStore.CONNECTED_TTL : PeerStore.TEMPORARY_TTL);
+        for (HostListener l : listeners) {
+            safely(() -> l.connectionOpened(c));
+        }
+        identify.identify(c);
+        trimIfNeeded();
     }
 
     /** Inbound connections still in their upgrade (for tests and metrics). */
@@ -685,6 +709,7 @@ public final class Host implements AutoCloseable {
         private ConnectionLimits limits = ConnectionLimits.DEFAULT;
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration streamNegotiationTimeout = Duration.ofSeconds(10);
+        private StreamNegotiation streamNegotiation = StreamNegotiation.FULL;
         // A write queue as large as the largest receive window lets a handler that consumes only once it has
         // written (echo, proxies) run without ever failing a write: the peer's window bounds the queue.
         // Data frames sized so that header + body fill exactly one Noise frame (65535 - 16 tag bytes):
@@ -695,6 +720,7 @@ public final class Host implements AutoCloseable {
                 .build();
         private String agentVersion = "gridoverlay/0.1.0";
         private boolean nativeTransport = true;
+        private boolean earlyMuxerNegotiation = true;
 
         private Builder() {}
 
@@ -734,6 +760,12 @@ public final class Host implements AutoCloseable {
             return this;
         }
 
+        /** Full or lazy multistream-select on outbound streams (default {@link StreamNegotiation#FULL}). */
+        public Builder streamNegotiation(StreamNegotiation mode) {
+            this.streamNegotiation = Objects.requireNonNull(mode);
+            return this;
+        }
+
         public Builder yamux(YamuxConfig yamux) {
             this.yamux = Objects.requireNonNull(yamux);
             return this;
@@ -750,10 +782,19 @@ public final class Host implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Advertise Yamux in the Noise handshake extensions (default true): when the remote lists a muxer too,
+         * the multistream round for the muxer is skipped (go- and js-libp2p do the same).
+         */
+        public Builder earlyMuxerNegotiation(boolean enabled) {
+            this.earlyMuxerNegotiation = enabled;
+            return this;
+        }
+
         public Host build() {
             PrivateKey k = identity != null ? identity : Ed25519.generate().privateKey();
             return new Host(new HostConfig(k, listen, threads, limits, handshakeTimeout, streamNegotiationTimeout,
-                    yamux, agentVersion, nativeTransport));
+                    streamNegotiation, yamux, agentVersion, nativeTransport, earlyMuxerNegotiation));
         }
     }
 }
