@@ -205,6 +205,25 @@ class LazyNegotiationTest {
         }
     }
 
+    @Test
+    void anOversizedProposalOnAStreamIsResetWithoutWaitingForItsBytes() throws Exception {
+        Host host = host(Host.builder());
+        try (RawPeer raw = new RawPeer(socketAddress(host))) {
+            raw.negotiateNoise();
+            raw.handshake();
+            raw.negotiateYamux();
+            // header, then a length prefix announcing 2000 bytes (over the 1 KiB limit) and only a few of them
+            byte[] header = RawPeer.multistream("/multistream/1.0.0");
+            byte[] first = concat(header, new byte[] {(byte) 0xD0, 0x0F, '/', 'x', 'x'});
+            raw.writeYamux(DATA, SYN, 1, first.length, first);
+            RawPeer.RawFrame f;
+            do {
+                f = raw.readYamux();
+            } while (!(f.streamId() == 1 && (f.flags() & 8) != 0)); // RST
+            assertThat(host.connections()).singleElement().satisfies(c -> assertThat(c.isOpen()).isTrue());
+        }
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] out = new byte[a.length + b.length];
         System.arraycopy(a, 0, out, 0, a.length);
