@@ -255,6 +255,9 @@ public final class Host implements AutoCloseable {
      *   <li>{@link TransportException} or {@link HandshakeException} when no connection can be established,
      *       and {@link TransportException} when it closes during negotiation.</li>
      * </ul>
+     * With lazy negotiation ({@link Builder#streamNegotiation}, one protocol) the future completes before the
+     * peer agreed; a refusal, reset or rejection after that fails {@link Stream#protocolConfirmed()} with the
+     * same exception and resets the stream ({@link StreamHandler#onReset}).
      */
     public CompletableFuture<Stream> newStream(PeerId peer, StreamHandler handler, String... protocols) {
         List<String> list = List.of(protocols);
