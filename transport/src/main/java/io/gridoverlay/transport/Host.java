@@ -487,8 +487,8 @@ public final class Host implements AutoCloseable {
         });
         ch.pipeline().addBefore(PipelineErrorHandler.NAME, "yamux-codec", new YamuxFrameCodec(config.yamux()));
         ch.pipeline().addBefore(PipelineErrorHandler.NAME, "yamux", yamux);
-        Connection c = new Connection(this, ch, yamux, remoteKey, toMultiaddr((InetSocketAddress) ch.remoteAddress()),
-                toMultiaddr((InetSocketAddress) ch.localAddress()), direction, muxerInHandshake);
+        Connection c = new Connection(this, ch, yamux, remoteKey, toMultiaddr(ch.remoteAddress()),
+                toMultiaddr(ch.localAddress()), direction, muxerInHandshake);
         holder[0] = c;
         if (!register(c)) {
             result.completeExceptionally(new LimitExceededException("connection limit reached ("
