@@ -44,6 +44,7 @@ function parseOptions () {
       'dht-namespaces': { type: 'string' },
       bootstrap: { type: 'string', multiple: true },
       'key-hex': { type: 'string' },
+      'max-inbound-streams': { type: 'string' },
       help: { type: 'boolean' }
     },
     strict: true,
@@ -52,8 +53,10 @@ function parseOptions () {
   if (values.help) {
     console.error('usage: node peer.mjs [--listen MA]... [--noise|--plaintext] [--dht] [--dht-protocol P]\n' +
       '                      [--dht-namespaces ns1,ns2] [--bootstrap MA]... [--key-hex HEX]\n' +
+      '                      [--max-inbound-streams N]\n' +
       'env fallbacks: INTEROP_LISTEN, INTEROP_SECURITY=noise|plaintext, INTEROP_DHT=1, INTEROP_DHT_PROTOCOL,\n' +
-      '               INTEROP_DHT_NAMESPACES, INTEROP_BOOTSTRAP (comma separated), INTEROP_KEY_HEX')
+      '               INTEROP_DHT_NAMESPACES, INTEROP_BOOTSTRAP (comma separated), INTEROP_KEY_HEX,\n' +
+      '               INTEROP_MAX_INBOUND_STREAMS')
     process.exit(0)
   }
   if (values.noise && values.plaintext) {
@@ -71,8 +74,17 @@ function parseOptions () {
     dhtProtocol: values['dht-protocol'] ?? env.INTEROP_DHT_PROTOCOL ?? '/ipfs/kad/1.0.0',
     dhtNamespaces: splitList(values['dht-namespaces'] ?? env.INTEROP_DHT_NAMESPACES ?? 'test,grid'),
     bootstrap: values.bootstrap ?? splitList(env.INTEROP_BOOTSTRAP),
-    keyHex: values['key-hex'] ?? env.INTEROP_KEY_HEX
+    keyHex: values['key-hex'] ?? env.INTEROP_KEY_HEX,
+    maxInboundStreams: parseCount(values['max-inbound-streams'] ?? env.INTEROP_MAX_INBOUND_STREAMS,
+      '--max-inbound-streams')
   }
+}
+
+function parseCount (text, what) {
+  if (text == null) return undefined
+  const n = Number(text)
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${what} must be a positive integer, got ${text}`)
+  return n
 }
 
 function hexToBytes (hex, what) {
@@ -121,7 +133,8 @@ async function main () {
     addresses: { listen: opts.listen },
     transports: [tcp()],
     connectionEncrypters: [opts.security === 'noise' ? noise() : plaintext()],
-    streamMuxers: [yamux()],
+    // maxInboundStreams: the Yamux limit; a SYN beyond it is reset before it is acknowledged
+    streamMuxers: [yamux(opts.maxInboundStreams != null ? { maxInboundStreams: opts.maxInboundStreams } : {})],
     nodeInfo: { userAgent: AGENT_VERSION },
     connectionManager: {
       maxConnections: 10_000,

@@ -30,11 +30,12 @@ public final class Connection {
     private final Multiaddr remoteAddress;
     private final Multiaddr localAddress;
     private final Direction direction;
+    private final boolean muxerInHandshake;
     private final Instant openedAt = Instant.now();
     final CompletableFuture<IdentifyInfo> identified = new CompletableFuture<>();
 
     Connection(Host host, Channel channel, YamuxSession session, PublicKey remoteKey, Multiaddr remoteAddress,
-               Multiaddr localAddress, Direction direction) {
+               Multiaddr localAddress, Direction direction, boolean muxerInHandshake) {
         this.host = host;
         this.channel = channel;
         this.session = session;
@@ -43,6 +44,7 @@ public final class Connection {
         this.remoteAddress = remoteAddress;
         this.localAddress = localAddress;
         this.direction = direction;
+        this.muxerInHandshake = muxerInHandshake;
     }
 
     public PeerId remotePeer() {
@@ -65,6 +67,14 @@ public final class Connection {
 
     public Direction direction() {
         return direction;
+    }
+
+    /**
+     * Whether the muxer was agreed in the Noise handshake extensions (early muxer negotiation) rather than
+     * with a multistream-select round after it.
+     */
+    public boolean isMuxerNegotiatedInHandshake() {
+        return muxerInHandshake;
     }
 
     public Instant openedAt() {
@@ -95,9 +105,13 @@ public final class Connection {
 
     /**
      * Opens a stream speaking the first of {@code protocols} the peer supports; {@code handler} receives its
-     * inbound events from the start. Fails with {@link LimitExceededException} when the stream limit is
-     * reached and with a {@link io.gridoverlay.transport.multistream.ProtocolNegotiationException} when
-     * the peer supports none of the protocols.
+     * inbound events from the start. Fails with {@link LimitExceededException} when this side's stream limit
+     * is reached, with {@link StreamRefusedException} when the peer refused the stream (its limit), with
+     * {@link StreamResetException} when the peer reset it during negotiation, and with a
+     * {@link io.gridoverlay.transport.multistream.ProtocolNegotiationException} when the peer supports none
+     * of the protocols; see {@link Host#newStream}. A single protocol may be negotiated lazily
+     * ({@link HostConfig#streamNegotiation()}): the future then completes before the peer agreed, and a
+     * rejection is reported through {@link Stream#protocolConfirmed()} and the handler's {@code onReset}.
      */
     public CompletableFuture<Stream> newStream(List<String> protocols, StreamHandler handler) {
         Objects.requireNonNull(handler, "handler");
@@ -105,8 +119,13 @@ public final class Connection {
             throw new IllegalArgumentException("no protocol to propose");
         }
         CompletableFuture<Stream> result = new CompletableFuture<>();
+        boolean lazy = protocols.size() == 1 && switch (host.config().streamNegotiation()) {
+            case FULL -> false;
+            case LAZY -> true;
+            case LAZY_WHEN_SUPPORTED -> host.peerStore().protocols(remotePeer).contains(protocols.get(0));
+        };
         channel.eventLoop().execute(() ->
-                Stream.openOutbound(this, protocols, handler, host.config().streamNegotiationTimeout().toMillis())
+                Stream.openOutbound(this, protocols, handler, host.config().streamNegotiationTimeout().toMillis(), lazy)
                         .whenComplete((s, e) -> {
                             if (e != null) {
                                 result.completeExceptionally(Host.translate(e));

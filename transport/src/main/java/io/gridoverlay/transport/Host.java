@@ -7,6 +7,7 @@ import io.gridoverlay.core.identity.PeerId;
 import io.gridoverlay.core.identity.PrivateKey;
 import io.gridoverlay.core.identity.PublicKey;
 import io.gridoverlay.transport.multistream.MultistreamNegotiationHandler;
+import io.gridoverlay.transport.noise.EarlyMuxerNegotiation;
 import io.gridoverlay.transport.noise.HandshakeException;
 import io.gridoverlay.transport.noise.NoiseConfig;
 import io.gridoverlay.transport.noise.NoiseHandshakeHandler;
@@ -35,7 +36,6 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +45,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -58,8 +59,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A libp2p host over TCP: listens and dials, upgrades every connection (multistream-select {@code /noise},
- * Noise XX, multistream-select {@code /yamux/1.0.0}, Yamux), opens and serves streams by protocol id, and
- * runs Identify, Ping and Perf. Wire-compatible with go-, rust- and js-libp2p.
+ * Noise XX, multistream-select {@code /yamux/1.0.0} unless both sides agreed on Yamux in the Noise handshake
+ * extensions, Yamux), opens and serves streams by protocol id (optionally negotiated lazily, see
+ * {@link StreamNegotiation}), and runs Identify, Ping and Perf. Wire-compatible with go-, rust- and js-libp2p.
  *
  * <pre>{@code
  * try (Host host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build()) {
@@ -91,7 +93,7 @@ public final class Host implements AutoCloseable {
     private final Map<String, ProtocolHandler> handlers = new ConcurrentHashMap<>();
     private final Map<PeerId, List<Connection>> connections = new ConcurrentHashMap<>();
     private final AtomicInteger connectionCount = new AtomicInteger();
-    private final AtomicInteger pendingInbound = new AtomicInteger();
+    private final PendingHandshakes pendingInbound;
     private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
     private final List<Multiaddr> boundAddresses = new CopyOnWriteArrayList<>();
     private final List<HostListener> listeners = new CopyOnWriteArrayList<>();
@@ -103,6 +105,8 @@ public final class Host implements AutoCloseable {
     private Host(HostConfig config) {
         this.config = config;
         this.key = config.identity();
+        this.pendingInbound = new PendingHandshakes(config.limits().maxPendingInbound(),
+                config.limits().maxPendingInboundPerIp());
         this.peerId = key.peerId();
         boolean epoll = config.nativeTransport() && Epoll.isAvailable();
         this.group = new MultiThreadIoEventLoopGroup(config.eventLoopThreads(),
@@ -113,6 +117,7 @@ public final class Host implements AutoCloseable {
                 .identity(IdentityAdapters.noiseIdentity(key))
                 .verifier(IdentityAdapters.VERIFIER)
                 .handshakeTimeout(config.handshakeTimeout())
+                .streamMuxers(config.earlyMuxerNegotiation() ? List.of(YAMUX) : List.of())
                 .build();
         this.identify = new IdentifyService(this);
         identify.register();
@@ -232,7 +237,28 @@ public final class Host implements AutoCloseable {
         return attempt;
     }
 
-    /** Opens a stream to {@code peer} (dialling it if needed) speaking the first supported of {@code protocols}. */
+    /**
+     * Opens a stream to {@code peer} (dialling it if needed) speaking the first supported of {@code protocols}.
+     *
+     * <p>The future fails with:
+     * <ul>
+     *   <li>{@link LimitExceededException} when a limit of this host stops it: the connection limit for the
+     *       dial, or the stream limit of the connection (Yamux {@code maxStreams}, {@code ackBacklog});
+     *       nothing is sent to the peer;</li>
+     *   <li>{@link StreamRefusedException} when the peer refused the stream: it reset it before acknowledging
+     *       it (its stream limit, or it is going away), or with a resource-limit or rate-limit code
+     *       ({@link StreamResetException#errorCode()}); the connection stays open, retry later;</li>
+     *   <li>{@link StreamResetException} when the peer reset the stream during protocol negotiation for
+     *       another reason;</li>
+     *   <li>{@link io.gridoverlay.transport.multistream.ProtocolNegotiationException} when the peer supports
+     *       none of {@code protocols}, or negotiation timed out ({@link HostConfig#streamNegotiationTimeout()});</li>
+     *   <li>{@link TransportException} or {@link HandshakeException} when no connection can be established,
+     *       and {@link TransportException} when it closes during negotiation.</li>
+     * </ul>
+     * With lazy negotiation ({@link Builder#streamNegotiation}, one protocol) the future completes before the
+     * peer agreed; a refusal, reset or rejection after that fails {@link Stream#protocolConfirmed()} with the
+     * same exception and resets the stream ({@link StreamHandler#onReset}).
+     */
     public CompletableFuture<Stream> newStream(PeerId peer, StreamHandler handler, String... protocols) {
         List<String> list = List.of(protocols);
         return dial(peer).thenCompose(c -> c.newStream(list, handler));
@@ -326,18 +352,19 @@ public final class Host implements AutoCloseable {
 
     private void acceptInbound(SocketChannel ch) {
         ConnectionLimits limits = config.limits();
-        if (closed || pendingInbound.get() >= limits.maxPendingInbound()
-                || connectionCount.get() >= limits.maxConnections()) {
-            LOG.debug("refusing inbound connection from {}: limit reached", ch.remoteAddress());
+        InetSocketAddress remote = ch.remoteAddress();
+        String refusal = closed ? "host is closed"
+                : connectionCount.get() >= limits.maxConnections() ? "connection limit " + limits.maxConnections()
+                : pendingInbound.tryAcquire(remote.getAddress());
+        if (refusal != null) {
+            LOG.debug("refusing inbound connection from {}: {}", remote, refusal);
             ch.config().setOption(ChannelOption.SO_LINGER, 0);
             ch.close();
             return;
         }
-        pendingInbound.incrementAndGet();
-        SocketAddress remote = ch.remoteAddress();
         CompletableFuture<Connection> upgraded = upgrade(ch, Connection.Direction.INBOUND, null);
         upgraded.whenComplete((c, e) -> {
-            pendingInbound.decrementAndGet();
+            pendingInbound.release(remote.getAddress());
             if (e != null) {
                 // debug, not warn: a remote must not be able to flood the log by sending garbage
                 Throwable t = translate(e);
@@ -376,7 +403,7 @@ public final class Host implements AutoCloseable {
 
     /**
      * Installs the upgrade pipeline on a fresh channel: multistream {@code /noise} → Noise XX → multistream
-     * {@code /yamux/1.0.0} → Yamux. Runs on the channel's event loop.
+     * {@code /yamux/1.0.0} (skipped when agreed in the Noise extensions) → Yamux. Runs on the channel's event loop.
      */
     private CompletableFuture<Connection> upgrade(SocketChannel ch, Connection.Direction direction, PeerId expected) {
         CompletableFuture<Connection> result = new CompletableFuture<>();
@@ -414,7 +441,7 @@ public final class Host implements AutoCloseable {
                         ch.close();
                         return;
                     }
-                    onSecured(ch, direction, remoteKey, result);
+                    onSecured(ch, direction, remoteKey, List.of(), result); // no extensions: multistream for the muxer
                 });
                 return;
             }
@@ -428,15 +455,30 @@ public final class Host implements AutoCloseable {
                     ch.close();
                     return;
                 }
-                onSecured(ch, direction, PublicKey.decode(r.remoteIdentityKey()), result);
+                onSecured(ch, direction, PublicKey.decode(r.remoteIdentityKey()), r.remoteStreamMuxers(), result);
             });
         });
         return result;
     }
 
+    /** After the security handshake: the muxer, agreed in the Noise extensions or by multistream-select. */
     private void onSecured(SocketChannel ch, Connection.Direction direction, PublicKey remoteKey,
-                           CompletableFuture<Connection> result) {
+                           List<String> remoteMuxers, CompletableFuture<Connection> result) {
         boolean outbound = direction == Connection.Direction.OUTBOUND;
+        Optional<String> early;
+        try {
+            early = remoteMuxers.isEmpty() ? Optional.empty()
+                    : EarlyMuxerNegotiation.select(noiseConfig.streamMuxers(), remoteMuxers, outbound);
+        } catch (HandshakeException e) {
+            result.completeExceptionally(e);
+            ch.close();
+            return;
+        }
+        if (early.isPresent()) {
+            // agreed in the Noise extensions: Yamux frames follow the handshake directly
+            startMuxer(ch, direction, remoteKey, true, result);
+            return;
+        }
         MultistreamNegotiationHandler muxer = outbound
                 ? MultistreamNegotiationHandler.initiator(List.of(YAMUX))
                 : MultistreamNegotiationHandler.responder(List.of(YAMUX));
@@ -447,39 +489,46 @@ public final class Host implements AutoCloseable {
                 ch.close();
                 return;
             }
-            Connection[] holder = new Connection[1];
-            YamuxHandler yamux = new YamuxHandler(config.yamux(), outbound, ys -> {
-                Connection c = holder[0];
-                return c == null ? null : Stream.acceptInbound(c, ys, config.streamNegotiationTimeout().toMillis());
-            });
-            ch.pipeline().addBefore(PipelineErrorHandler.NAME, "yamux-codec", new YamuxFrameCodec(config.yamux()));
-            ch.pipeline().addBefore(PipelineErrorHandler.NAME, "yamux", yamux);
-            Connection c = new Connection(this, ch, yamux, remoteKey, toMultiaddr((InetSocketAddress) ch.remoteAddress()),
-                    toMultiaddr((InetSocketAddress) ch.localAddress()), direction);
-            holder[0] = c;
-            if (!register(c)) {
-                result.completeExceptionally(new LimitExceededException("connection limit reached ("
-                        + config.limits().maxConnections() + " in total, "
-                        + config.limits().maxConnectionsPerPeer() + " per peer) for " + c.remotePeer()));
-                ch.config().setOption(ChannelOption.SO_LINGER, 0);
-                ch.close();
-                return;
-            }
-            ch.closeFuture().addListener(f -> unregister(c));
-            result.complete(c);
-            peerStore.addAddresses(c.remotePeer(), List.of(c.remoteAddress()), outbound
-                    ? PeerStore.CONNECTED_TTL : PeerStore.TEMPORARY_TTL);
-            for (HostListener l : listeners) {
-                safely(() -> l.connectionOpened(c));
-            }
-            identify.identify(c);
-            trimIfNeeded();
+            startMuxer(ch, direction, remoteKey, false, result);
         });
+    }
+
+    /** Installs Yamux and registers the connection; runs on the channel's event loop. */
+    private void startMuxer(SocketChannel ch, Connection.Direction direction, PublicKey remoteKey,
+                            boolean muxerInHandshake, CompletableFuture<Connection> result) {
+        boolean outbound = direction == Connection.Direction.OUTBOUND;
+        Connection[] holder = new Connection[1];
+        YamuxHandler yamux = new YamuxHandler(config.yamux(), outbound, ys -> {
+            Connection c = holder[0];
+            return c == null ? null : Stream.acceptInbound(c, ys, config.streamNegotiationTimeout().toMillis());
+        });
+        ch.pipeline().addBefore(PipelineErrorHandler.NAME, "yamux-codec", new YamuxFrameCodec(config.yamux()));
+        ch.pipeline().addBefore(PipelineErrorHandler.NAME, "yamux", yamux);
+        Connection c = new Connection(this, ch, yamux, remoteKey, toMultiaddr(ch.remoteAddress()),
+                toMultiaddr(ch.localAddress()), direction, muxerInHandshake);
+        holder[0] = c;
+        if (!register(c)) {
+            result.completeExceptionally(new LimitExceededException("connection limit reached ("
+                    + config.limits().maxConnections() + " in total, "
+                    + config.limits().maxConnectionsPerPeer() + " per peer) for " + c.remotePeer()));
+            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+            ch.close();
+            return;
+        }
+        ch.closeFuture().addListener(f -> unregister(c));
+        result.complete(c);
+        peerStore.addAddresses(c.remotePeer(), List.of(c.remoteAddress()), outbound
+                ? PeerStore.CONNECTED_TTL : PeerStore.TEMPORARY_TTL);
+        for (HostListener l : listeners) {
+            safely(() -> l.connectionOpened(c));
+        }
+        identify.identify(c);
+        trimIfNeeded();
     }
 
     /** Inbound connections still in their upgrade (for tests and metrics). */
     int pendingInboundCount() {
-        return pendingInbound.get();
+        return pendingInbound.total();
     }
 
     private boolean register(Connection c) {
@@ -680,6 +729,7 @@ public final class Host implements AutoCloseable {
         private ConnectionLimits limits = ConnectionLimits.DEFAULT;
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration streamNegotiationTimeout = Duration.ofSeconds(10);
+        private StreamNegotiation streamNegotiation = StreamNegotiation.FULL;
         // A write queue as large as the largest receive window lets a handler that consumes only once it has
         // written (echo, proxies) run without ever failing a write: the peer's window bounds the queue.
         // Data frames sized so that header + body fill exactly one Noise frame (65535 - 16 tag bytes):
@@ -690,6 +740,7 @@ public final class Host implements AutoCloseable {
                 .build();
         private String agentVersion = "gridoverlay/0.1.0";
         private boolean nativeTransport = true;
+        private boolean earlyMuxerNegotiation = true;
         private boolean insecurePlaintext;
 
         private Builder() {}
@@ -730,6 +781,12 @@ public final class Host implements AutoCloseable {
             return this;
         }
 
+        /** Full or lazy multistream-select on outbound streams (default {@link StreamNegotiation#FULL}). */
+        public Builder streamNegotiation(StreamNegotiation mode) {
+            this.streamNegotiation = Objects.requireNonNull(mode);
+            return this;
+        }
+
         public Builder yamux(YamuxConfig yamux) {
             this.yamux = Objects.requireNonNull(yamux);
             return this;
@@ -747,6 +804,15 @@ public final class Host implements AutoCloseable {
         }
 
         /**
+         * Advertise Yamux in the Noise handshake extensions (default true): when the remote lists a muxer too,
+         * the multistream round for the muxer is skipped (go- and js-libp2p do the same).
+         */
+        public Builder earlyMuxerNegotiation(boolean enabled) {
+            this.earlyMuxerNegotiation = enabled;
+            return this;
+        }
+
+        /**
          * Secures connections with {@code /plaintext/2.0.0} instead of Noise: peers exchange keys and then talk
          * <strong>in clear, unauthenticated</strong>. Only for measuring what Noise costs and for tests; such
          * a host cannot connect to hosts that offer only Noise (every default host).
@@ -759,7 +825,8 @@ public final class Host implements AutoCloseable {
         public Host build() {
             PrivateKey k = identity != null ? identity : Ed25519.generate().privateKey();
             return new Host(new HostConfig(k, listen, threads, limits, handshakeTimeout, streamNegotiationTimeout,
-                    yamux, agentVersion, nativeTransport, insecurePlaintext));
+                    streamNegotiation, yamux, agentVersion, nativeTransport, earlyMuxerNegotiation,
+                    insecurePlaintext));
         }
     }
 }

@@ -16,21 +16,25 @@ import java.util.Objects;
  * @param limits connection limits
  * @param handshakeTimeout time for the whole upgrade: security negotiation, Noise, muxer negotiation
  * @param streamNegotiationTimeout time for multistream-select on a new stream
+ * @param streamNegotiation full or lazy multistream-select on outbound streams
  * @param yamux stream multiplexer configuration (windows, stream limit, keep-alive)
  * @param agentVersion sent in Identify
  * @param nativeTransport use epoll when available
+ * @param earlyMuxerNegotiation list Yamux in the Noise extensions, so that the muxer needs no multistream round
+ *     when the remote lists one too
  * @param insecurePlaintext offer {@code /plaintext/2.0.0} instead of Noise: no encryption, no authentication;
  *     for benchmarks and tests only
  */
 public record HostConfig(PrivateKey identity, List<Multiaddr> listenAddresses, int eventLoopThreads,
                          ConnectionLimits limits, Duration handshakeTimeout, Duration streamNegotiationTimeout,
-                         YamuxConfig yamux, String agentVersion, boolean nativeTransport,
-                         boolean insecurePlaintext) {
+                         StreamNegotiation streamNegotiation, YamuxConfig yamux, String agentVersion, boolean nativeTransport,
+                         boolean earlyMuxerNegotiation, boolean insecurePlaintext) {
     public HostConfig {
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(streamNegotiationTimeout, "streamNegotiationTimeout");
+        Objects.requireNonNull(streamNegotiation, "streamNegotiation");
         Objects.requireNonNull(yamux, "yamux");
         Objects.requireNonNull(agentVersion, "agentVersion");
         listenAddresses = List.copyOf(listenAddresses);

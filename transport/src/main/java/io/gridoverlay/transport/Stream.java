@@ -31,6 +31,7 @@ public final class Stream {
     private final Negotiation negotiation;
     private YamuxStream yamux;
     private volatile String protocol;
+    private volatile boolean lazy;
     private StreamHandler handler;
 
     private Stream(Connection connection, boolean outbound, Negotiation negotiation) {
@@ -50,6 +51,22 @@ public final class Stream {
 
     public PeerId remotePeer() {
         return connection.remotePeer();
+    }
+
+    /**
+     * Completes with the protocol once the peer agreed on it. For a stream opened with lazy negotiation
+     * (see {@link HostConfig#streamNegotiation()}) that is after {@code newStream} returned it: if the peer
+     * rejects the protocol (or resets the stream) before agreeing, this fails with
+     * {@link ProtocolNegotiationException} (or {@link StreamResetException}), the stream is reset and its
+     * handler's {@link StreamHandler#onReset} runs. Already complete for every other stream.
+     */
+    public CompletableFuture<String> protocolConfirmed() {
+        return negotiation.confirmed.copy();
+    }
+
+    /** Whether this stream was opened with lazy negotiation (its first data sent before the peer's echo). */
+    public boolean isLazy() {
+        return lazy;
     }
 
     /** Whether this side opened the stream. */
@@ -132,19 +149,31 @@ public final class Stream {
 
     /**
      * Opens an outbound stream on {@code connection} and negotiates one of {@code protocols}; runs on the
-     * connection's event loop.
+     * connection's event loop. With {@code lazy} (only for a single protocol) the future completes as soon as
+     * the header and the proposal are queued: the caller's first data follows them without waiting for the
+     * echo, and a refusal arrives later through {@link #protocolConfirmed()} and {@link StreamHandler#onReset}.
      */
     static CompletableFuture<Stream> openOutbound(Connection connection, List<String> protocols,
-                                                  StreamHandler handler, long timeoutMillis) {
+                                                  StreamHandler handler, long timeoutMillis, boolean lazy) {
+        if (lazy && protocols.size() != 1) {
+            throw new IllegalArgumentException("lazy negotiation needs exactly one protocol, got " + protocols);
+        }
         Negotiation n = new Negotiation(MultistreamNegotiator.initiator(protocols), timeoutMillis);
         Stream s = new Stream(connection, true, n);
         s.handler = handler;
         connection.session().openStream(s.adapter()).whenComplete((ys, err) -> {
             if (err != null) {
                 n.result.completeExceptionally(err);
+                n.confirmed.completeExceptionally(err);
                 return;
             }
             s.attach(ys);
+            if (lazy && !n.result.isDone()) {
+                s.lazy = true;
+                s.protocol = protocols.get(0);
+                n.result.complete(s);
+                connection.host().fireStreamOpened(s);
+            }
         });
         return n.result;
     }
@@ -166,7 +195,7 @@ public final class Stream {
         }
         yamux = ys;
         negotiation.timeout = connection.eventLoop().schedule(() -> {
-            if (!negotiation.result.isDone()) {
+            if (!negotiation.negotiator.isDone()) {
                 failNegotiation(new ProtocolNegotiationException("stream protocol negotiation timed out after "
                         + negotiation.timeoutMillis + " ms"));
             }
@@ -189,15 +218,25 @@ public final class Stream {
         yamux.write(out);
     }
 
+    /**
+     * Ends a negotiation that has not agreed: fails the futures, resets the stream and, when the caller
+     * already holds it (lazy), tells its handler. Idempotent.
+     */
     private void failNegotiation(Throwable cause) {
-        if (negotiation.result.completeExceptionally(cause)) {
-            releaseCumulation();
-            if (negotiation.timeout != null) {
-                negotiation.timeout.cancel(false);
-            }
-            if (yamux != null) {
-                yamux.reset();
-            }
+        Negotiation n = negotiation;
+        boolean failedResult = n.result.completeExceptionally(cause);
+        if (!n.confirmed.completeExceptionally(cause)) {
+            return;
+        }
+        releaseCumulation();
+        if (n.timeout != null) {
+            n.timeout.cancel(false);
+        }
+        if (yamux != null) {
+            yamux.reset();
+        }
+        if (!failedResult && handler != null) {
+            handler.onReset(this); // a lazy stream the caller already has
         }
     }
 
@@ -214,10 +253,8 @@ public final class Stream {
         if (n.cumulation == null) {
             n.cumulation = Unpooled.buffer(Math.max(64, data.readableBytes()));
         }
-        if (n.cumulation.readableBytes() + data.readableBytes() > 4 * MultistreamFrames.DEFAULT_MAX_MESSAGE_LENGTH) {
-            failNegotiation(new ProtocolNegotiationException("too much data during stream negotiation"));
-            return;
-        }
+        // Everything after the final negotiation message is protocol data (a lazy dialer sends it right after
+        // its proposal): it is bounded by the receive window, and an incomplete message by the length limit.
         n.cumulation.writeBytes(data);
         try {
             while (!n.negotiator.isDone()) {
@@ -232,16 +269,17 @@ public final class Stream {
             failNegotiation(e);
             return;
         }
-        protocol = n.negotiator.selectedProtocol().orElseThrow();
+        String agreed = n.negotiator.selectedProtocol().orElseThrow();
         if (n.timeout != null) {
             n.timeout.cancel(false);
         }
         if (!outbound) {
-            ProtocolHandler ph = connection.host().protocolHandler(protocol);
+            ProtocolHandler ph = connection.host().protocolHandler(agreed);
             if (ph == null) {
-                failNegotiation(new ProtocolNegotiationException("protocol " + protocol + " was removed"));
+                failNegotiation(new ProtocolNegotiationException("protocol " + agreed + " was removed"));
                 return;
             }
+            protocol = agreed;
             try {
                 handler = ph.onStream(this);
             } catch (RuntimeException e) {
@@ -249,12 +287,15 @@ public final class Stream {
                 return;
             }
             if (handler == null) {
-                failNegotiation(new ProtocolNegotiationException("handler of " + protocol + " refused the stream"));
+                failNegotiation(new ProtocolNegotiationException("handler of " + agreed + " refused the stream"));
                 return;
             }
         }
-        n.result.complete(this);
-        connection.host().fireStreamOpened(this);
+        protocol = agreed;
+        n.confirmed.complete(agreed); // before the result, so that a caller of newStream sees it done
+        if (n.result.complete(this)) {
+            connection.host().fireStreamOpened(this);
+        }
         ByteBuf leftover = n.cumulation;
         n.cumulation = null;
         try {
@@ -266,6 +307,28 @@ public final class Stream {
         }
     }
 
+    /**
+     * The error for a stream reset before its protocol was agreed: refused (never acknowledged, or reset
+     * with a limit code), reset by the remote, or ended with the connection.
+     */
+    private TransportException resetDuringNegotiation(YamuxStream ys) {
+        long code = ys.peerResetCode();
+        String what = (outbound ? "stream for " + negotiation.negotiator.proposals() : "inbound stream")
+                + " to " + connection.remotePeer();
+        if (code < 0) {
+            return new TransportException(what + " ended during protocol negotiation: the connection closed");
+        }
+        if (outbound && !ys.isAcknowledged()) {
+            return new StreamRefusedException(what + " refused by the remote: reset before it was acknowledged"
+                    + " (its stream limit, or it is going away)", code);
+        }
+        if (outbound && StreamRefusedException.isLimitCode(code)) {
+            return new StreamRefusedException(what + " refused by the remote during protocol negotiation"
+                    + (code == StreamResetException.RATE_LIMITED ? ": rate limited" : ": resource limit exceeded"), code);
+        }
+        return new StreamResetException(what + " reset by the remote during protocol negotiation", code);
+    }
+
     private YamuxStreamHandler adapter() {
         return new YamuxStreamHandler() {
             @Override
@@ -273,17 +336,21 @@ public final class Stream {
                 if (yamux == null) {
                     attach(ys);
                 }
-                if (negotiation.result.isDone() && handler != null && protocol != null) {
-                    handler.onData(Stream.this, data);
-                } else if (!negotiation.result.isDone()) {
+                if (negotiation.negotiator.isDone()) {
+                    if (handler != null && protocol != null) {
+                        handler.onData(Stream.this, data);
+                    }
+                } else if (!negotiation.confirmed.isDone()) {
                     negotiate(data);
                 }
             }
 
             @Override
             public void onRemoteClose(YamuxStream ys) {
-                if (protocol != null && handler != null) {
-                    handler.onRemoteClose(Stream.this);
+                if (negotiation.negotiator.isDone()) {
+                    if (handler != null) {
+                        handler.onRemoteClose(Stream.this);
+                    }
                 } else {
                     failNegotiation(new ProtocolNegotiationException("stream closed during protocol negotiation"));
                 }
@@ -291,10 +358,12 @@ public final class Stream {
 
             @Override
             public void onReset(YamuxStream ys) {
-                if (protocol != null && handler != null) {
-                    handler.onReset(Stream.this);
+                if (negotiation.negotiator.isDone()) {
+                    if (handler != null) {
+                        handler.onReset(Stream.this);
+                    }
                 } else {
-                    failNegotiation(new ProtocolNegotiationException("stream reset during protocol negotiation"));
+                    failNegotiation(resetDuringNegotiation(ys));
                 }
             }
 
@@ -311,7 +380,10 @@ public final class Stream {
     private static final class Negotiation {
         final MultistreamNegotiator negotiator;
         final long timeoutMillis;
+        /** What newStream returns: completes on agreement, or at once for a lazy stream. */
         final CompletableFuture<Stream> result = new CompletableFuture<>();
+        /** Completes when the peer agreed on the protocol. */
+        final CompletableFuture<String> confirmed = new CompletableFuture<>();
         ByteBuf cumulation;
         ScheduledFuture<?> timeout;
 

@@ -132,9 +132,17 @@ final class AbuseSupport {
         NoiseSession noise;
 
         RawPeer(InetSocketAddress target) throws IOException {
+            this(target, null);
+        }
+
+        /** Connects from {@code local} (e.g. 127.0.0.2 port 0), or from the default address when null. */
+        RawPeer(InetSocketAddress target, InetSocketAddress local) throws IOException {
             socket = new Socket();
             socket.setSoTimeout(5000); // before connecting: the host may reset the connection at once
             socket.setTcpNoDelay(true);
+            if (local != null) {
+                socket.bind(local);
+            }
             socket.connect(target, 5000);
             in = socket.getInputStream();
             out = socket.getOutputStream();
@@ -177,10 +185,16 @@ final class AbuseSupport {
 
         /** Runs the whole XX handshake as the dialer with a fresh identity, using the sans-I/O handshake. */
         void handshake() throws IOException {
+            handshake(List.of());
+        }
+
+        /** The handshake, advertising {@code streamMuxers} in the Noise extensions. */
+        void handshake(List<String> streamMuxers) throws IOException {
             PrivateKey key = Ed25519.generate().privateKey();
             NoiseConfig cfg = NoiseConfig.builder()
                     .identity(IdentityAdapters.noiseIdentity(key))
                     .verifier(IdentityAdapters.VERIFIER)
+                    .streamMuxers(streamMuxers)
                     .build();
             NoiseHandshake hs = NoiseHandshake.initiator(cfg);
             writeFrame(hs.writeMessage());
@@ -220,6 +234,73 @@ final class AbuseSupport {
             byte[] p = new byte[c.length - 16];
             noise.decryptor().decrypt(c, 0, c.length, p, 0);
             return p;
+        }
+
+        // ---------------------------------------------------------------- after the handshake: Yamux by hand
+
+        private final InputStream plain = new InputStream() {
+            private byte[] frame = new byte[0];
+            private int pos;
+
+            @Override
+            public int read() throws IOException {
+                while (pos == frame.length) {
+                    frame = readEncrypted();
+                    pos = 0;
+                }
+                return frame[pos++] & 0xFF;
+            }
+        };
+
+        /** Reads one multistream message from the decrypted byte stream. */
+        String readEncryptedMultistream() throws IOException {
+            int len = (int) readVarint(plain);
+            byte[] line = new DataInputStream(plain).readNBytes(len);
+            return new String(line, 0, len - 1, StandardCharsets.UTF_8);
+        }
+
+        /** Negotiates {@code /yamux/1.0.0} with multistream-select inside the encrypted channel. */
+        void negotiateYamux() throws IOException {
+            writeEncrypted(multistream("/multistream/1.0.0", Host.YAMUX));
+            assertThat(readEncryptedMultistream()).isEqualTo("/multistream/1.0.0");
+            assertThat(readEncryptedMultistream()).isEqualTo(Host.YAMUX);
+        }
+
+        /** A Yamux frame as read: the header fields and, for a data frame, its body. */
+        record RawFrame(int type, int flags, int streamId, long length, byte[] body) {}
+
+        /** Writes one Yamux frame (12-byte header, then {@code body} for data frames) in one Noise frame. */
+        void writeYamux(int type, int flags, int streamId, long length, byte[] body) throws IOException {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            b.write(0);
+            b.write(type);
+            b.write(flags >>> 8);
+            b.write(flags);
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                b.write(streamId >>> shift);
+            }
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                b.write((int) (length >>> shift));
+            }
+            b.writeBytes(body);
+            writeEncrypted(b.toByteArray());
+        }
+
+        /** Reads the next Yamux frame from the decrypted byte stream. */
+        RawFrame readYamux() throws IOException {
+            DataInputStream d = new DataInputStream(plain);
+            int version = d.readUnsignedByte();
+            assertThat(version).isZero();
+            int type = d.readUnsignedByte();
+            int flags = d.readUnsignedShort();
+            int streamId = d.readInt();
+            long length = d.readInt() & 0xFFFFFFFFL;
+            byte[] body = new byte[0];
+            if (type == 0) {
+                body = new byte[(int) length];
+                d.readFully(body);
+            }
+            return new RawFrame(type, flags, streamId, length, body);
         }
 
         /**

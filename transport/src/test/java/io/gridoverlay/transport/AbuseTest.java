@@ -6,7 +6,9 @@ import static io.gridoverlay.transport.AbuseSupport.socketAddress;
 import static io.gridoverlay.transport.AbuseSupport.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.gridoverlay.core.encoding.Multiaddr;
 import io.gridoverlay.transport.AbuseSupport.LogCapture;
 import io.gridoverlay.transport.AbuseSupport.RawPeer;
 import io.gridoverlay.transport.multistream.ProtocolNegotiationException;
@@ -15,6 +17,8 @@ import io.gridoverlay.transport.noise.HandshakeException;
 import io.gridoverlay.transport.protocol.Ping;
 import io.gridoverlay.transport.yamux.YamuxConfig;
 import io.netty.buffer.Unpooled;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -173,7 +177,7 @@ class AbuseTest {
     @Test
     void extraPendingHandshakesAreResetAndSlotsAreFreedOnClose() throws Exception {
         Host victim = host(Host.builder().handshakeTimeout(Duration.ofSeconds(20))
-                .limits(new ConnectionLimits(64, 4, 4, 192, 256, Duration.ofSeconds(20))));
+                .limits(ConnectionLimits.builder().maxConnections(64).maxPendingInbound(4).maxPendingInboundPerIp(4).build()));
         List<RawPeer> stallers = new ArrayList<>();
         try {
             for (int i = 0; i < 4; i++) {
@@ -197,11 +201,73 @@ class AbuseTest {
         assertServesFreshPeer(victim);
     }
 
+    @Test
+    void stallersFromOneIpv4AddressDoNotBlockHandshakesFromAnother() throws Exception {
+        Host victim = host(Host.builder().handshakeTimeout(Duration.ofSeconds(30))
+                .limits(ConnectionLimits.builder().maxPendingInbound(4).maxPendingInboundPerIp(2).build()));
+        assertStallersFromOneGroupAreContained(victim, socketAddress(victim),
+                new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
+    }
+
+    @Test
+    void stallersFromOneIpv6PrefixDoNotBlockHandshakesFromIpv4() throws Exception {
+        InetAddress loopback6 = InetAddress.getByName("::1");
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, loopback6)) {
+            assumeTrue(probe.isBound(), "no IPv6 loopback");
+        } catch (java.io.IOException e) {
+            assumeTrue(false, "no IPv6 loopback: " + e);
+        }
+        Host victim = host(Host.builder().listen("/ip6/::1/tcp/0").handshakeTimeout(Duration.ofSeconds(30))
+                .limits(ConnectionLimits.builder().maxPendingInbound(4).maxPendingInboundPerIp(2).build()));
+        InetSocketAddress target6 = victim.listenAddresses().stream()
+                .map(a -> Host.toSocketAddress(a, false))
+                .filter(a -> a.getAddress() instanceof java.net.Inet6Address)
+                .findFirst().orElseThrow();
+        assertStallersFromOneGroupAreContained(victim, target6, new InetSocketAddress(loopback6, 0));
+    }
+
+    /**
+     * Four stallers from {@code stallerSource} (global limit 4, per-address limit 2): two hold a slot, two are
+     * reset at once; a proper peer dialling from 127.0.0.1 is still served long before the handshake timeout
+     * would free anything. With only the global limit the four stallers would lock everyone out.
+     */
+    private static void assertStallersFromOneGroupAreContained(Host victim, InetSocketAddress target,
+            InetSocketAddress stallerSource) throws Exception {
+        List<RawPeer> stallers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                stallers.add(new RawPeer(target, stallerSource));
+            }
+            waitUntil(Duration.ofSeconds(5), "two handshakes pending", () -> victim.pendingInboundCount() == 2);
+            for (int i = 0; i < 2; i++) {
+                assertResetPromptly(target, stallerSource);
+            }
+            assertThat(victim.pendingInboundCount()).isEqualTo(2);
+            // a proper peer from 127.0.0.1 is served within 10 s, while the stallers still hold their slots
+            Multiaddr ipv4 = victim.listenAddresses().stream().filter(a -> a.toString().startsWith("/ip4/"))
+                    .findFirst().orElseThrow().encapsulate("/p2p/" + victim.peerId().toBase58());
+            try (Host probe = Host.builder().eventLoopThreads(1).build()) {
+                Connection c = probe.dial(ipv4).orTimeout(10, TimeUnit.SECONDS).join();
+                assertThat(Ping.ping(c).orTimeout(10, TimeUnit.SECONDS).join()).isPositive();
+            }
+            waitUntil(Duration.ofSeconds(5), "only the stallers pending", () -> victim.pendingInboundCount() == 2);
+        } finally {
+            stallers.forEach(RawPeer::close);
+        }
+        waitUntil(Duration.ofSeconds(5), "the stallers' slots are freed", () -> victim.pendingInboundCount() == 0);
+    }
+
     /** A connection to {@code target} is reset (already while connecting, or right after). */
-    private static void assertResetPromptly(java.net.InetSocketAddress target) throws java.io.IOException {
+    private static void assertResetPromptly(InetSocketAddress target) throws java.io.IOException {
+        assertResetPromptly(target, null);
+    }
+
+    /** A connection from {@code local} to {@code target} is reset (already while connecting, or right after). */
+    private static void assertResetPromptly(InetSocketAddress target, InetSocketAddress local)
+            throws java.io.IOException {
         RawPeer extra;
         try {
-            extra = new RawPeer(target);
+            extra = new RawPeer(target, local);
         } catch (java.net.SocketException resetWhileConnecting) {
             return;
         }
@@ -237,9 +303,12 @@ class AbuseTest {
                 f.orTimeout(10, TimeUnit.SECONDS).join();
                 ok++;
             } catch (CompletionException e) {
-                // the victim reset the stream (clean, per stream) before it agreed on a protocol
-                assertThat(e.getCause()).isInstanceOf(ProtocolNegotiationException.class)
-                        .hasMessageContaining("reset");
+                // the victim reset the SYN (clean, per stream) with the resource-limit code, before any ACK
+                assertThat(e.getCause()).isInstanceOf(StreamRefusedException.class)
+                        .hasMessageContaining("refused by the remote")
+                        .hasMessageContaining(HOLD);
+                assertThat(((StreamResetException) e.getCause()).errorCode())
+                        .isEqualTo(StreamResetException.RESOURCE_LIMIT_EXCEEDED);
                 refused++;
             }
         }

@@ -63,7 +63,7 @@ class LimitsTest {
 
     @Test
     void totalLimitFailsLocalDialsAndResetsInboundConnections() {
-        Host victim = host(new ConnectionLimits(2, 4, 64, 192, 256, Duration.ofSeconds(20)));
+        Host victim = host(ConnectionLimits.builder().maxConnections(2).build());
         Host p1 = host();
         Host p2 = host();
         Host p3 = host();
@@ -94,7 +94,7 @@ class LimitsTest {
     @Test
     void perPeerLimitFailsTheLocalDialer() {
         Host remote = host();
-        Host dialer = host(new ConnectionLimits(64, 1, 64, 192, 256, Duration.ofSeconds(20)));
+        Host dialer = host(ConnectionLimits.builder().maxConnections(64).maxConnectionsPerPeer(1).build());
         Connection first = dial(dialer, transportAddress(remote));
         assertThatThrownBy(() -> dial(dialer, transportAddress(remote)))
                 .isInstanceOf(CompletionException.class)
@@ -109,7 +109,7 @@ class LimitsTest {
 
     @Test
     void perPeerLimitResetsInboundConnectionsBeyondIt() {
-        Host victim = host(new ConnectionLimits(64, 1, 64, 192, 256, Duration.ofSeconds(20)));
+        Host victim = host(ConnectionLimits.builder().maxConnections(64).maxConnectionsPerPeer(1).build());
         Host peer = host();
         Connection first = dial(peer, transportAddress(victim));
         waitUntil(Duration.ofSeconds(5), "the victim has the first connection",
@@ -128,7 +128,8 @@ class LimitsTest {
 
     @Test
     void aboveTheHighWatermarkTheOldestIdleConnectionsAreTrimmedToTheLowOne() {
-        Host victim = host(new ConnectionLimits(64, 4, 64, 1, 2, Duration.ZERO));
+        Host victim = host(ConnectionLimits.builder().maxConnections(64)
+                .lowWater(1).highWater(2).gracePeriod(Duration.ZERO).build());
         Host p1 = host();
         Host p2 = host();
         Host p3 = host();
@@ -146,7 +147,8 @@ class LimitsTest {
 
     @Test
     void trimmingSparesConnectionsWithStreams() {
-        Host victim = host(new ConnectionLimits(64, 4, 64, 2, 2, Duration.ZERO));
+        Host victim = host(ConnectionLimits.builder().maxConnections(64)
+                .lowWater(2).highWater(2).gracePeriod(Duration.ZERO).build());
         Host p1 = host();
         Host p2 = host();
         Host p3 = host();
@@ -167,7 +169,8 @@ class LimitsTest {
 
     @Test
     void noConnectionIsTrimmedWithinItsGracePeriod() {
-        Host victim = host(new ConnectionLimits(64, 4, 64, 1, 2, Duration.ofHours(1)));
+        Host victim = host(ConnectionLimits.builder().maxConnections(64)
+                .lowWater(1).highWater(2).gracePeriod(Duration.ofHours(1)).build());
         List<Connection> conns = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             conns.add(dial(host(), p2pAddress(victim)));

@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(YamuxHandler.class);
+    /** libp2p stream error code RESOURCE_LIMIT_EXCEEDED (go-libp2p 0x1002), sent with a refused SYN's RST. */
+    static final long RESET_RESOURCE_LIMIT_EXCEEDED = 0x1002;
     private static final int MAX_OUTSTANDING_PINGS = 64;
 
     private final YamuxConfig config;
@@ -307,13 +309,16 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
             // A frame for a stream that was closed or reset meanwhile: nothing to do.
             return;
         }
+        if ((flags & YamuxFrame.FLAG_ACK) != 0) {
+            stream.ackReceived = true;
+        }
         if ((flags & YamuxFrame.FLAG_ACK) != 0 && stream.isOutbound() && !stream.acknowledged) {
             stream.acknowledged = true;
             unacknowledged--;
         }
         if (body != null) {
             onData(stream, body);
-        } else if (delta > 0) {
+        } else if (delta > 0 && (flags & YamuxFrame.FLAG_RST) == 0) { // with RST the length is an error code
             long window = stream.sendWindow + delta;
             if (window > YamuxFrame.MAX_U32) {
                 throw new YamuxProtocolException("window update of " + delta + " on stream "
@@ -329,6 +334,7 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
             maybeRemove(closing);
         }
         if ((flags & YamuxFrame.FLAG_RST) != 0) {
+            stream.peerResetCode = body == null ? delta : 0;
             resetLocked(stream, "stream reset by peer", false, true);
         }
     }
@@ -337,7 +343,9 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
         if (goAwaySent || goAwayReceived || streams.size() >= config.maxStreams()) {
             LOG.debug("refusing inbound stream {}: {}", Integer.toUnsignedString(id),
                     goAwaySent || goAwayReceived ? "going away" : "limit of " + config.maxStreams() + " streams");
-            writeFrame(new YamuxFrame.WindowUpdate(id, YamuxFrame.FLAG_RST, 0));
+            // the length of an RST frame carries an error code (go-yamux): tell the peer it hit a limit
+            writeFrame(new YamuxFrame.WindowUpdate(id, YamuxFrame.FLAG_RST,
+                    goAwaySent || goAwayReceived ? 0 : RESET_RESOURCE_LIMIT_EXCEEDED));
             return null;
         }
         YamuxStream stream = new YamuxStream(this, id, false, flow.newWindow(now()));

@@ -61,6 +61,8 @@ public final class YamuxStream {
     WriteState writeState = WriteState.OPEN;
     ReadState readState = ReadState.OPEN;
     boolean acknowledged;
+    boolean ackReceived;
+    long peerResetCode = -1;
     boolean inReadyQueue;
     CompletableFuture<Void> finFuture;
     private volatile boolean autoConsume = true;
@@ -195,6 +197,19 @@ public final class YamuxStream {
     /** Whether the stream was reset (loop-confined snapshot). */
     public boolean isReset() {
         return readState == ReadState.RESET || writeState == WriteState.RESET;
+    }
+
+    /** Whether the peer sent an ACK for this outbound stream; inbound streams count as acknowledged (loop snapshot). */
+    public boolean isAcknowledged() {
+        return !outbound || ackReceived;
+    }
+
+    /**
+     * The error code the peer sent with its RST (the window-update frame's length field, 0 when it sent
+     * none or reset with a data frame), or -1 when the peer did not reset the stream (loop snapshot).
+     */
+    public long peerResetCode() {
+        return peerResetCode;
     }
 
     /** Recomputes writability and tells the handler when it changed. Loop only. */
