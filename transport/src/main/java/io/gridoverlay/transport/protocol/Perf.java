@@ -118,7 +118,8 @@ public final class Perf {
         };
         sender.done.whenComplete((v, err) -> {
             if (err != null) {
-                fail(s, result, err);
+                fail(s, result, err instanceof TransportException ? err : new TransportException("perf: upload failed after "
+                        + (sender.total - sender.remaining) + " of " + sender.total + " bytes: " + err.getMessage(), err));
             } else {
                 uploadEnd[0] = System.nanoTime();
                 completeIfBothDone.run();
