@@ -45,7 +45,7 @@ final class LocalGrid implements Callable<Integer> {
     @Option(names = {"-n", "--peers"}, defaultValue = "8", description = "Number of peers (2-64).")
     int peers;
 
-    @Option(names = "--perf", defaultValue = "16MiB", description = "Bytes each way for the throughput check.")
+    @Option(names = "--perf", defaultValue = "64MiB", description = "Bytes each way for the throughput check.")
     String perf;
 
     @Override

@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The libp2p benchmark protocol ({@code /perf/1.0.0}, libp2p/specs perf/perf.md), so throughput is
@@ -100,7 +101,11 @@ public final class Perf {
             // was ready before whenComplete was attached. The sender's state and its isWritable() pacing
             // belong to the stream's event loop (regression: pumped from the caller's thread, the sender
             // queued the whole transfer, overflowed maxStreamWriteQueue and hung the run).
-            s.executor().execute(() -> upload(s, upload, start, reader, result));
+            try {
+                s.executor().execute(() -> upload(s, upload, start, reader, result));
+            } catch (RejectedExecutionException closing) {
+                result.completeExceptionally(new TransportException("perf: the connection is closing", closing));
+            }
         });
         return result;
     }
@@ -118,8 +123,9 @@ public final class Perf {
         };
         sender.done.whenComplete((v, err) -> {
             if (err != null) {
-                fail(s, result, err instanceof TransportException ? err : new TransportException("perf: upload failed after "
-                        + (sender.total - sender.remaining) + " of " + sender.total + " bytes: " + err.getMessage(), err));
+                fail(s, result, err instanceof TransportException ? err : new TransportException("perf: upload failed"
+                        + " after writing " + (sender.total - sender.remaining) + " of " + sender.total + " bytes: "
+                        + err.getMessage(), err));
             } else {
                 uploadEnd[0] = System.nanoTime();
                 completeIfBothDone.run();

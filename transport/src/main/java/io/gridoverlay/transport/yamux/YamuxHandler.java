@@ -132,6 +132,7 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
     @Override
     public CompletableFuture<YamuxSessionSnapshot> snapshot() {
         CompletableFuture<YamuxSessionSnapshot> future = new CompletableFuture<>();
+        // A loop that rejects tasks has shut down and mutates nothing any more: read the state from here.
         runOnLoop(() -> future.complete(snapshotLocked()), () -> future.complete(snapshotLocked()));
         return future;
     }
@@ -141,8 +142,9 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
         for (YamuxStream s : streams.values()) {
             states.add(new YamuxSessionSnapshot.StreamState(Integer.toUnsignedLong(s.id()), s.isOutbound(),
                     !s.isOutbound() || s.acknowledged, s.writeState.name(), s.readState.name(), s.sendWindow,
-                    s.queuedBytes, s.reservedBytes() - s.queuedBytes, s.queue.size(), s.isWritable(), s.inReadyQueue, s.receive.window(),
-                    s.receive.credit(), s.receive.buffered(), s.receive.consumedUnacknowledged(), s.isAutoConsume()));
+                    s.queuedBytes, s.reservedBytes() - s.queuedBytes, s.queue.size(), s.isWritable(),
+                    s.inReadyQueue, s.receive.window(), s.receive.credit(), s.receive.buffered(),
+                    s.receive.consumedUnacknowledged(), s.isAutoConsume()));
         }
         states.sort(Comparator.comparingLong(YamuxSessionSnapshot.StreamState::id));
         ChannelHandlerContext c = ctx;
