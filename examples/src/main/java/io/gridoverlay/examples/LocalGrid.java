@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,10 +39,13 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "local-grid", description = "Start N peers on 127.0.0.1 and run a scripted grid demo.")
 final class LocalGrid implements Callable<Integer> {
+    /** How long the throughput check may take before the multiplexer state of both sides is printed. */
+    private static final long PERF_TIMEOUT_SECONDS = Long.getLong("gridoverlay.perfTimeoutSeconds", 300);
+
     @Option(names = {"-n", "--peers"}, defaultValue = "8", description = "Number of peers (2-64).")
     int peers;
 
-    @Option(names = "--perf", defaultValue = "16MiB", description = "Bytes each way for the throughput check.")
+    @Option(names = "--perf", defaultValue = "64MiB", description = "Bytes each way for the throughput check.")
     String perf;
 
     @Override
@@ -115,7 +119,17 @@ final class LocalGrid implements Callable<Integer> {
                     r.stats().rounds());
 
             long bytes = GridPeer.parseSize(perf);
-            Perf.Result pr = Perf.run(c, bytes, bytes).get(5, TimeUnit.MINUTES);
+            Perf.Result pr;
+            try {
+                pr = Perf.run(c, bytes, bytes).get(PERF_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                out.println("perf did not finish within " + PERF_TIMEOUT_SECONDS + " s; multiplexer state:");
+                out.println("peer 1 side: " + c.muxerSnapshot().get(10, TimeUnit.SECONDS));
+                for (Connection back : grid.get(0).host.connections(grid.get(1).peerId())) {
+                    out.println("peer 0 side: " + back.muxerSnapshot().get(10, TimeUnit.SECONDS));
+                }
+                throw e;
+            }
             out.printf(Locale.ROOT, "perf peer 1 <-> peer 0: %d MiB up + %d MiB down in %.3f s = %.2f Gbit/s%n",
                     bytes >> 20, bytes >> 20, pr.totalTime().toNanos() / 1e9, pr.bitsPerSecond() / 1e9);
             out.println("demo done");

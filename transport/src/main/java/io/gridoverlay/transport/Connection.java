@@ -4,6 +4,7 @@ import io.gridoverlay.core.encoding.Multiaddr;
 import io.gridoverlay.core.identity.PeerId;
 import io.gridoverlay.core.identity.PublicKey;
 import io.gridoverlay.transport.yamux.YamuxSession;
+import io.gridoverlay.transport.yamux.YamuxSessionSnapshot;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
@@ -151,6 +152,15 @@ public final class Connection {
         CompletableFuture<Void> f = new CompletableFuture<>();
         channel.closeFuture().addListener(x -> f.complete(null));
         return f;
+    }
+
+    /**
+     * A snapshot of the connection's multiplexer state: per stream the send and receive windows, queued
+     * bytes and writability, plus the channel's writability — for diagnosing a stalled transfer and for
+     * metrics. Completes on the connection's event loop; see {@link YamuxSession#snapshot()}.
+     */
+    public CompletableFuture<YamuxSessionSnapshot> muxerSnapshot() {
+        return session.snapshot();
     }
 
     YamuxSession session() {

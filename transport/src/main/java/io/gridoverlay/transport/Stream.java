@@ -11,6 +11,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -72,6 +73,15 @@ public final class Stream {
     /** Whether this side opened the stream. */
     public boolean isOutbound() {
         return outbound;
+    }
+
+    /**
+     * The connection's event loop, on which this stream's handler callbacks and write completions run.
+     * A producer that keeps state between callbacks (a write loop paced by {@link #isWritable()} and write
+     * futures) should start there too, so that all its steps run on one thread.
+     */
+    public Executor executor() {
+        return connection.eventLoop();
     }
 
     /**

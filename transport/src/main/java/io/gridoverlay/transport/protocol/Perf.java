@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The libp2p benchmark protocol ({@code /perf/1.0.0}, libp2p/specs perf/perf.md), so throughput is
@@ -78,55 +79,119 @@ public final class Perf {
         });
     }
 
-    /** Uploads {@code upload} bytes, then downloads {@code download} bytes, on one new stream. */
+    /**
+     * Uploads {@code upload} bytes, then downloads {@code download} bytes, on one new stream. The future
+     * completes exceptionally when the stream cannot be opened, when a write fails, when the peer resets
+     * the stream or closes it after a different number of bytes than requested, or when the connection
+     * dies; the stream is then reset. It never waits for anything but the peer's data and the window.
+     */
     public static CompletableFuture<Result> run(Connection connection, long upload, long download) {
         if (upload < 0 || download < 0) {
             throw new IllegalArgumentException("byte counts must be non-negative");
         }
         CompletableFuture<Result> result = new CompletableFuture<>();
         long start = System.nanoTime();
-        long[] uploadDone = {0};
-        long[] received = {0};
-        StreamHandler reader = new StreamHandler() {
-            @Override
-            public void onData(Stream s, ByteBuf data) {
-                received[0] += data.readableBytes();
-                data.skipBytes(data.readableBytes());
-            }
-
-            @Override
-            public void onRemoteClose(Stream s) {
-                long end = System.nanoTime();
-                if (received[0] != download) {
-                    result.completeExceptionally(new TransportException("perf: expected " + download
-                            + " bytes, received " + received[0]));
-                } else {
-                    result.complete(new Result(upload, received[0], Duration.ofNanos(uploadDone[0] - start),
-                            Duration.ofNanos(end - start)));
-                }
-            }
-
-            @Override
-            public void onReset(Stream s) {
-                result.completeExceptionally(new TransportException("perf stream reset by " + s.remotePeer()));
-            }
-        };
+        Download reader = new Download(download);
         connection.newStream(PROTOCOL, reader).whenComplete((s, e) -> {
             if (e != null) {
                 result.completeExceptionally(e);
                 return;
             }
-            s.write(Unpooled.buffer(8).writeLong(download));
-            Sender sender = new Sender(s, upload);
-            sender.done.thenRun(() -> uploadDone[0] = System.nanoTime());
-            sender.pump();
+            // This callback runs on whichever thread completed the stream: the caller's own when the stream
+            // was ready before whenComplete was attached. The sender's state and its isWritable() pacing
+            // belong to the stream's event loop (regression: pumped from the caller's thread, the sender
+            // queued the whole transfer, overflowed maxStreamWriteQueue and hung the run).
+            try {
+                s.executor().execute(() -> upload(s, upload, start, reader, result));
+            } catch (RejectedExecutionException closing) {
+                result.completeExceptionally(new TransportException("perf: the connection is closing", closing));
+            }
         });
         return result;
     }
 
-    /** Writes {@code remaining} zero bytes with a bounded number of writes in flight, then FIN. */
+    /** Runs on the stream's event loop. */
+    private static void upload(Stream s, long upload, long start, Download reader, CompletableFuture<Result> result) {
+        Sender sender = new Sender(s, upload);
+        long[] uploadEnd = {-1};
+        Runnable completeIfBothDone = () -> {
+            if (uploadEnd[0] >= 0 && reader.end.isDone() && !reader.end.isCompletedExceptionally()) {
+                long end = Math.max(uploadEnd[0], reader.end.join());
+                result.complete(new Result(sender.total, reader.received, Duration.ofNanos(uploadEnd[0] - start),
+                        Duration.ofNanos(end - start)));
+            }
+        };
+        sender.done.whenComplete((v, err) -> {
+            if (err != null) {
+                fail(s, result, err instanceof TransportException ? err : new TransportException("perf: upload failed"
+                        + " after writing " + (sender.total - sender.remaining) + " of " + sender.total + " bytes: "
+                        + err.getMessage(), err));
+            } else {
+                uploadEnd[0] = System.nanoTime();
+                completeIfBothDone.run();
+            }
+        });
+        reader.end.whenComplete((t, err) -> {
+            if (err != null) {
+                fail(s, result, err);
+            } else {
+                completeIfBothDone.run();
+            }
+        });
+        s.write(Unpooled.buffer(8).writeLong(reader.expected)).whenComplete((v, err) -> {
+            if (err != null) {
+                sender.done.completeExceptionally(err);
+            }
+        });
+        sender.pump();
+    }
+
+    private static void fail(Stream s, CompletableFuture<Result> result, Throwable cause) {
+        if (result.completeExceptionally(cause)) {
+            s.reset();
+        }
+    }
+
+    /** Counts the download; {@code end} completes with the time of the peer's FIN. Event loop only. */
+    private static final class Download implements StreamHandler {
+        final long expected;
+        final CompletableFuture<Long> end = new CompletableFuture<>();
+        long received;
+
+        Download(long expected) {
+            this.expected = expected;
+        }
+
+        @Override
+        public void onData(Stream s, ByteBuf data) {
+            received += data.readableBytes();
+            data.skipBytes(data.readableBytes());
+        }
+
+        @Override
+        public void onRemoteClose(Stream s) {
+            if (received != expected) {
+                end.completeExceptionally(new TransportException("perf: expected " + expected
+                        + " bytes, received " + received + " before the peer closed the stream"));
+            } else {
+                end.complete(System.nanoTime());
+            }
+        }
+
+        @Override
+        public void onReset(Stream s) {
+            end.completeExceptionally(new TransportException("perf stream reset by " + s.remotePeer()
+                    + " after " + received + " of " + expected + " bytes"));
+        }
+    }
+
+    /**
+     * Writes {@code remaining} zero bytes while the stream is writable (at least one write in flight),
+     * then FIN. Confined to the stream's event loop.
+     */
     private static final class Sender {
         final Stream stream;
+        final long total;
         long remaining;
         int inFlight;
         boolean finished;
@@ -134,11 +199,15 @@ public final class Perf {
 
         Sender(Stream stream, long remaining) {
             this.stream = stream;
+            this.total = remaining;
             this.remaining = remaining;
         }
 
         /** Called on the stream's event loop (stream set-up and write completions). */
         void pump() {
+            if (done.isDone() && !finished) {
+                return; // failed: the stream is being reset
+            }
             while (remaining > 0 && (inFlight == 0 || stream.isWritable())) {
                 int n = (int) Math.min(CHUNK, remaining);
                 remaining -= n;
@@ -146,8 +215,9 @@ public final class Perf {
                 stream.write(ZEROS.retainedSlice(0, n)).whenComplete((v, e) -> {
                     inFlight--;
                     if (e != null) {
-                        done.completeExceptionally(e);
-                        stream.reset();
+                        if (done.completeExceptionally(e)) {
+                            stream.reset();
+                        }
                     } else {
                         pump();
                     }

@@ -14,6 +14,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -128,6 +129,32 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
     @Override
     public int streamCount() {
         return streamCount;
+    }
+
+    @Override
+    public CompletableFuture<YamuxSessionSnapshot> snapshot() {
+        CompletableFuture<YamuxSessionSnapshot> future = new CompletableFuture<>();
+        // A loop that rejects tasks has shut down and mutates nothing any more: read the state from here.
+        runOnLoop(() -> future.complete(snapshotLocked()), () -> future.complete(snapshotLocked()));
+        return future;
+    }
+
+    private YamuxSessionSnapshot snapshotLocked() {
+        List<YamuxSessionSnapshot.StreamState> states = new ArrayList<>(streams.size());
+        for (YamuxStream s : streams.values()) {
+            states.add(new YamuxSessionSnapshot.StreamState(Integer.toUnsignedLong(s.id()), s.isOutbound(),
+                    !s.isOutbound() || s.acknowledged, s.writeState.name(), s.readState.name(), s.sendWindow,
+                    s.queuedBytes, s.reservedBytes() - s.queuedBytes, s.queue.size(), s.isWritable(),
+                    s.inReadyQueue, s.receive.window(), s.receive.credit(), s.receive.buffered(),
+                    s.receive.consumedUnacknowledged(), s.isAutoConsume()));
+        }
+        states.sort(Comparator.comparingLong(YamuxSessionSnapshot.StreamState::id));
+        ChannelHandlerContext c = ctx;
+        boolean writable = c != null && c.channel().isWritable();
+        long beforeUnwritable = c == null ? 0 : c.channel().bytesBeforeUnwritable();
+        long beforeWritable = c == null ? 0 : c.channel().bytesBeforeWritable();
+        return new YamuxSessionSnapshot(client, terminated, goAwaySent, goAwayReceived, writable, beforeUnwritable,
+                beforeWritable, ready.size(), drainScheduled, Duration.ofNanos(rttNanos), flow.grownBytes(), states);
     }
 
     @Override
@@ -454,29 +481,38 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
         future.complete(stream);
     }
 
-    void writeLocked(YamuxStream stream, ByteBuf data, CompletableFuture<Void> future) {
+    /** The per-stream write-queue budget ({@link YamuxConfig#maxStreamWriteQueue()}); any thread. */
+    int writeQueueBudget() {
+        return config.maxStreamWriteQueue();
+    }
+
+    /**
+     * Queues a write whose {@code length} bytes {@link YamuxStream#write} already reserved; every failure
+     * returns the reservation.
+     */
+    void writeLocked(YamuxStream stream, ByteBuf data, int length, CompletableFuture<Void> future) {
+        YamuxException failure = null;
         if (terminated) {
-            data.release();
-            future.completeExceptionally(closedException());
-            return;
-        }
-        if (stream.writeState != YamuxStream.WriteState.OPEN) {
-            data.release();
-            future.completeExceptionally(new YamuxStreamException("cannot write to stream "
+            failure = closedException();
+        } else if (stream.writeState != YamuxStream.WriteState.OPEN) {
+            failure = new YamuxStreamException("cannot write to stream "
                     + Integer.toUnsignedString(stream.id()) + ": "
-                    + (stream.writeState == YamuxStream.WriteState.RESET ? "it was reset" : "its write side is closed")));
-            return;
-        }
-        if (stream.queuedBytes >= config.maxStreamWriteQueue()) {
-            data.release();
-            future.completeExceptionally(new YamuxStreamLimitException("stream "
+                    + (stream.writeState == YamuxStream.WriteState.RESET ? "it was reset" : "its write side is closed"));
+        } else if (stream.queuedBytes >= config.maxStreamWriteQueue()) {
+            failure = new YamuxStreamLimitException("stream "
                     + Integer.toUnsignedString(stream.id()) + " already has " + stream.queuedBytes
                     + " bytes queued (maxStreamWriteQueue " + config.maxStreamWriteQueue()
-                    + "); wait for earlier writes to complete"));
+                    + "); wait for earlier writes to complete or for isWritable()");
+        }
+        if (failure != null) {
+            stream.unreserve(length);
+            data.release();
+            stream.updateWritability(config.maxStreamWriteQueue());
+            future.completeExceptionally(failure);
             return;
         }
         stream.queue.add(new YamuxStream.PendingWrite(data, future));
-        stream.queuedBytes += data.readableBytes();
+        stream.queuedBytes += length;
         stream.updateWritability(config.maxStreamWriteQueue());
         markReady(stream);
         scheduleDrain();
@@ -561,6 +597,7 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
             }
             pending.future.completeExceptionally(cause);
         }
+        stream.unreserve(stream.queuedBytes);
         stream.queuedBytes = 0;
         stream.updateWritability(config.maxStreamWriteQueue());
     }
@@ -677,6 +714,7 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
         ByteBuf chunk = data.readRetainedSlice(n);
         stream.sendWindow -= n;
         stream.queuedBytes -= n;
+        stream.unreserve(n);
         if (!data.isReadable()) {
             stream.queue.poll();
             data.release();

@@ -31,6 +31,13 @@ public interface YamuxSession {
     /** Number of open streams (snapshot). */
     int streamCount();
 
+    /**
+     * A consistent picture of the session's send and flow-control state, per stream (send and receive
+     * windows, queued bytes, writability) — for diagnosing stalls and for metrics. Taken on the event
+     * loop; completes immediately when called there. After the session ended it reports no streams.
+     */
+    CompletableFuture<YamuxSessionSnapshot> snapshot();
+
     /** Whether this session is a client (odd stream ids) or a server (even stream ids). */
     boolean isClient();
 

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One Yamux stream: a bidirectional byte channel with half-close, reset and flow control.
@@ -66,7 +68,15 @@ public final class YamuxStream {
     boolean inReadyQueue;
     CompletableFuture<Void> finFuture;
     private volatile boolean autoConsume = true;
+    /** Writability with hysteresis as last computed on the loop; see {@link #isWritable()}. */
     private volatile boolean writable = true;
+    /**
+     * Bytes queued plus bytes passed to {@link #write} and not yet queued by the loop (any thread): what
+     * writability is judged on. {@link #queuedBytes} is the loop's part of it.
+     */
+    private final AtomicLong reserved = new AtomicLong();
+    /** Set when a write took {@link #reserved} to the budget; the loop then owes the handler an event. */
+    private final AtomicBoolean unwritableSeenOffLoop = new AtomicBoolean();
 
     YamuxStream(YamuxHandler session, int id, boolean outbound, YamuxFlowController.ReceiveWindow receive) {
         this.session = session;
@@ -99,7 +109,16 @@ public final class YamuxStream {
      */
     public CompletableFuture<Void> write(ByteBuf data) {
         CompletableFuture<Void> future = new CompletableFuture<>();
-        session.runOnLoop(() -> session.writeLocked(this, data, future), () -> {
+        int length = data.readableBytes();
+        // Reserved before hopping onto the event loop, so that isWritable() turns false at once for a
+        // producer on another thread, not only when the loop gets round to queueing (regression: Perf
+        // started off the loop queued a whole 64 MiB transfer behind a writability that never changed).
+        long pending = reserved.addAndGet(length);
+        if (pending >= session.writeQueueBudget()) {
+            unwritableSeenOffLoop.set(true);
+        }
+        session.runOnLoop(() -> session.writeLocked(this, data, length, future), () -> {
+            reserved.addAndGet(-length);
             ReferenceCountUtil.release(data);
             future.completeExceptionally(session.closedException());
         });
@@ -152,11 +171,13 @@ public final class YamuxStream {
 
     /**
      * Whether a write would be accepted now: the write side is open and fewer than
-     * {@link YamuxConfig#maxStreamWriteQueue()} bytes are queued. Turns true again when the queue has
-     * drained below half the budget.
+     * {@link YamuxConfig#maxStreamWriteQueue()} bytes are queued or on their way to the queue. Turns true
+     * again when the queue has drained below half the budget. Exact on any thread for a single producer:
+     * bytes passed to {@link #write} count at once, also when the write still has to hop onto the event
+     * loop, so a producer that writes only while this is {@code true} never hits the write-queue limit.
      */
     public boolean isWritable() {
-        return writable;
+        return writable && reserved.get() < session.writeQueueBudget();
     }
 
     /** Completes when the stream is fully closed or reset. */
@@ -212,18 +233,35 @@ public final class YamuxStream {
         return peerResetCode;
     }
 
-    /** Recomputes writability and tells the handler when it changed. Loop only. */
+    /** Bytes reserved by {@link #write} and not yet sent or failed (any thread; see {@link #reserved}). */
+    long reservedBytes() {
+        return reserved.get();
+    }
+
+    /** Returns {@code bytes} sent, failed or dropped to the write budget. Loop only. */
+    void unreserve(long bytes) {
+        reserved.addAndGet(-bytes);
+    }
+
+    /**
+     * Recomputes writability and tells the handler when it changed — also when only a writer on another
+     * thread saw it false meanwhile, so that a producer waiting for the event after a {@code false}
+     * {@link #isWritable()} is always woken. Loop only.
+     */
     void updateWritability(int budget) {
+        long pending = reserved.get();
         boolean now;
         if (writeState != WriteState.OPEN) {
             now = false;
         } else if (writable) {
-            now = queuedBytes < budget;
+            now = pending < budget;
         } else {
-            now = queuedBytes < budget / 2;
+            now = pending < budget / 2;
         }
-        if (now != writable) {
-            writable = now;
+        boolean changed = now != writable;
+        writable = now;
+        boolean owed = now && unwritableSeenOffLoop.getAndSet(false);
+        if (changed || owed) {
             session.notifyWritability(this);
         }
     }

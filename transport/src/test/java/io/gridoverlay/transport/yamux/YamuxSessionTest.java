@@ -436,4 +436,43 @@ class YamuxSessionTest {
         assertThat(pair.client.closeFuture()).isCompletedExceptionally();
         assertThat(pair.clientChannel.isOpen()).isFalse();
     }
+    @Test
+    void snapshotShowsAStreamStalledOnAReaderThatDoesNotConsume() {
+        YamuxConfig fixed = NO_KEEPALIVE.toBuilder().maxStreamWindow(YamuxConfig.DEFAULT_WINDOW).build();
+        pair = new EmbeddedPair(fixed, stream -> {
+            stream.setAutoConsume(false);
+            return new RecordingHandler();
+        });
+        YamuxStream writer = pair.client.openStream(new RecordingHandler()).join();
+        int window = YamuxConfig.DEFAULT_WINDOW;
+        writer.write(Unpooled.wrappedBuffer(new byte[window + 1000]));
+        pair.pump();
+
+        YamuxSessionSnapshot client = pair.client.snapshot().join();
+        assertThat(client.client()).isTrue();
+        assertThat(client.channelWritable()).isTrue();
+        assertThat(client.streams()).hasSize(1);
+        YamuxSessionSnapshot.StreamState stalled = client.streams().get(0);
+        assertThat(stalled.id()).isEqualTo(writer.id());
+        assertThat(stalled.sendWindow()).isZero();
+        assertThat(stalled.queuedBytes()).isEqualTo(1000);
+        assertThat(stalled.inTransitBytes()).isZero();
+        assertThat(stalled.queuedWrites()).isEqualTo(1);
+        assertThat(stalled.isSendStalled()).isTrue();
+        assertThat(stalled.writeState()).isEqualTo("OPEN");
+        assertThat(client.toString()).contains("YamuxSession[client]", "sendWindow=0 queued=1000/1");
+
+        YamuxSessionSnapshot.StreamState reader = pair.server.snapshot().join().streams().get(0);
+        assertThat(reader.outbound()).isFalse();
+        assertThat(reader.unconsumedBytes()).isEqualTo(window);
+        assertThat(reader.receiveCredit()).isZero();
+        assertThat(reader.autoConsume()).isFalse();
+
+        pair.client.close();
+        pair.pump();
+        assertThat(pair.client.snapshot().join()).satisfies(s -> {
+            assertThat(s.terminated()).isTrue();
+            assertThat(s.streams()).isEmpty();
+        });
+    }
 }

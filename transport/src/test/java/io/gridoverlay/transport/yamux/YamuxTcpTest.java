@@ -21,7 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,6 +114,90 @@ class YamuxTcpTest {
         }
         assertThat(session.closeFuture()).isCompleted();
         assertThat(client.isOpen()).isFalse();
+    }
+
+    /**
+     * Regression (local-grid perf hang with 6+ peers at 64 MiB): a producer on another thread than the
+     * event loop that writes only while {@link YamuxStream#isWritable()} queued far beyond
+     * {@link YamuxConfig#maxStreamWriteQueue()}, because writability changed only once the loop had queued
+     * the bytes; the excess writes then failed with {@link YamuxStreamLimitException}. The loop is held
+     * busy while the producer runs, so the outcome does not depend on timing.
+     */
+    @Test
+    void offLoopProducerPacedByIsWritableNeverOverflowsTheWriteQueue() throws Exception {
+        int budget = 64 * 1024;
+        int chunk = 16 * 1024;
+        YamuxConfig config = YamuxConfig.builder().keepAliveInterval(Duration.ZERO).maxStreamWriteQueue(budget).build();
+        List<Collector> accepted = new CopyOnWriteArrayList<>();
+        Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new YamuxFrameCodec(config), new YamuxHandler(config, false, stream -> {
+                            Collector c = new Collector();
+                            accepted.add(c);
+                            return c;
+                        }));
+                    }
+                })
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        YamuxHandler session = new YamuxHandler(config, true, YamuxStreamAcceptor.refuseAll());
+        Channel client = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new YamuxFrameCodec(config), session);
+                    }
+                })
+                .connect(server.localAddress()).sync().channel();
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            AtomicInteger writabilityEvents = new AtomicInteger();
+            CompletableFuture<Void> writableAgain = new CompletableFuture<>();
+            YamuxStream stream = session.openStream(new YamuxStreamHandler() {
+                @Override
+                public void onData(YamuxStream s, ByteBuf data) {
+                }
+
+                @Override
+                public void onWritabilityChanged(YamuxStream s) {
+                    if (writabilityEvents.incrementAndGet() >= 2 && s.isWritable()) {
+                        writableAgain.complete(null);
+                    }
+                }
+            }).get(5, TimeUnit.SECONDS);
+            // Hold the event loop: every write below has to hop onto it and stays in transit meanwhile.
+            client.eventLoop().execute(() -> {
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            List<CompletableFuture<Void>> writes = new ArrayList<>();
+            while (stream.isWritable() && writes.size() < 1000) {
+                writes.add(stream.write(Unpooled.wrappedBuffer(new byte[chunk])));
+            }
+            assertThat(writes).as("writes accepted while isWritable() was true").hasSize(budget / chunk);
+            // runs on the loop after the four writes were queued and before they are sent
+            CompletableFuture<YamuxSessionSnapshot> snapshot = session.snapshot();
+            release.countDown();
+
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            writableAgain.get(10, TimeUnit.SECONDS);
+            assertThat(stream.isWritable()).isTrue();
+            YamuxSessionSnapshot.StreamState queued = snapshot.get(5, TimeUnit.SECONDS).streams().get(0);
+            assertThat(queued.queuedBytes()).isEqualTo(budget);
+            assertThat(queued.inTransitBytes()).isZero();
+            assertThat(queued.writable()).isFalse();
+            stream.closeWrite();
+            assertThat(accepted).hasSize(1);
+            assertThat(accepted.get(0).done.get(10, TimeUnit.SECONDS)).hasSize(budget);
+        } finally {
+            release.countDown();
+            session.close().get(5, TimeUnit.SECONDS);
+            server.close().sync();
+        }
     }
 
     /** Writes {@code payload} in 32 KiB pieces, each after the previous one was sent (back-pressure). */
