@@ -855,6 +855,26 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
     }
 
     /** Runs {@code task} on the event loop, or {@code ifRejected} when that is impossible. */
+    /** Whether the caller runs on this session's event loop (false before the handler is added). */
+    boolean inEventLoop() {
+        ChannelHandlerContext c = ctx;
+        return c != null && c.executor().inEventLoop();
+    }
+
+    /** Queues {@code task} on the event loop even when called from it; {@code ifRejected} if that fails. */
+    void runLater(Runnable task, Runnable ifRejected) {
+        ChannelHandlerContext c = ctx;
+        if (c == null) {
+            ifRejected.run();
+            return;
+        }
+        try {
+            c.executor().execute(task);
+        } catch (RejectedExecutionException e) {
+            ifRejected.run();
+        }
+    }
+
     void runOnLoop(Runnable task, Runnable ifRejected) {
         ChannelHandlerContext c = ctx;
         if (c == null) {

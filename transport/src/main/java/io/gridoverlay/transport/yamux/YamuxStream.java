@@ -75,6 +75,12 @@ public final class YamuxStream {
      * writability is judged on. {@link #queuedBytes} is the loop's part of it.
      */
     private final AtomicLong reserved = new AtomicLong();
+    /**
+     * Writes and closeWrites handed to the event loop and not yet run. While it is non-zero, a write or
+     * closeWrite made on the loop is queued behind them too, so the stream's bytes and its FIN keep the
+     * order in which they were issued, whatever the threads.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger queuedOps = new java.util.concurrent.atomic.AtomicInteger();
     /** Set when a write took {@link #reserved} to the budget; the loop then owes the handler an event. */
     private final AtomicBoolean unwritableSeenOffLoop = new AtomicBoolean();
 
@@ -117,7 +123,7 @@ public final class YamuxStream {
         if (pending >= session.writeQueueBudget()) {
             unwritableSeenOffLoop.set(true);
         }
-        session.runOnLoop(() -> session.writeLocked(this, data, length, future), () -> {
+        runInOrder(() -> session.writeLocked(this, data, length, future), () -> {
             reserved.addAndGet(-length);
             ReferenceCountUtil.release(data);
             future.completeExceptionally(session.closedException());
@@ -126,12 +132,31 @@ public final class YamuxStream {
     }
 
     /**
+     * Runs {@code task} on the event loop after every write and closeWrite issued before it: inline when
+     * called on the loop with nothing queued, else through the loop's task queue (FIFO).
+     */
+    private void runInOrder(Runnable task, Runnable ifRejected) {
+        if (queuedOps.get() == 0 && session.inEventLoop()) {
+            task.run();
+            return;
+        }
+        queuedOps.incrementAndGet();
+        session.runLater(() -> {
+            queuedOps.decrementAndGet();
+            task.run();
+        }, () -> {
+            queuedOps.decrementAndGet();
+            ifRejected.run();
+        });
+    }
+
+    /**
      * Half-closes the stream: a FIN is sent after all queued data. Idempotent; completes when the FIN
      * was written, fails if the stream was reset.
      */
     public CompletableFuture<Void> closeWrite() {
         CompletableFuture<Void> future = new CompletableFuture<>();
-        session.runOnLoop(() -> session.closeWriteLocked(this, future),
+        runInOrder(() -> session.closeWriteLocked(this, future),
                 () -> future.completeExceptionally(session.closedException()));
         return future;
     }

@@ -210,4 +210,60 @@ class YamuxTcpTest {
         }
         return chain;
     }
+
+    /**
+     * Regression (lazy echo to js corrupted 4 MiB): writes handed to the event loop from another thread
+     * must not be overtaken by a later write made on the loop itself, nor by a closeWrite.
+     */
+    @Test
+    void writesFromAnotherThreadAreNotOvertakenByLaterWritesOnTheLoop() throws Exception {
+        YamuxConfig config = YamuxConfig.builder().keepAliveInterval(Duration.ZERO).build();
+        List<Collector> accepted = new CopyOnWriteArrayList<>();
+        Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new YamuxFrameCodec(config), new YamuxHandler(config, false, stream -> {
+                            Collector c = new Collector();
+                            accepted.add(c);
+                            return c;
+                        }));
+                    }
+                })
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        YamuxHandler session = new YamuxHandler(config, true, YamuxStreamAcceptor.refuseAll());
+        Channel client = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new YamuxFrameCodec(config), session);
+                    }
+                })
+                .connect(server.localAddress()).sync().channel();
+        CountDownLatch offLoopWritesQueued = new CountDownLatch(1);
+        try {
+            YamuxStream stream = session.openStream(new Collector()).get(5, TimeUnit.SECONDS);
+            // The loop task waits until this thread's three writes are queued behind it, then writes and
+            // closes on the loop: the bytes must still arrive as 1, 2, 3, 4.
+            client.eventLoop().execute(() -> {
+                try {
+                    offLoopWritesQueued.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                stream.write(Unpooled.wrappedBuffer(new byte[] {4}));
+                stream.closeWrite();
+            });
+            stream.write(Unpooled.wrappedBuffer(new byte[] {1}));
+            stream.write(Unpooled.wrappedBuffer(new byte[] {2}));
+            stream.write(Unpooled.wrappedBuffer(new byte[] {3}));
+            offLoopWritesQueued.countDown();
+            assertThat(accepted).hasSize(1);
+            assertThat(accepted.get(0).done.get(10, TimeUnit.SECONDS)).containsExactly(1, 2, 3, 4);
+        } finally {
+            offLoopWritesQueued.countDown();
+            session.close().get(5, TimeUnit.SECONDS);
+            server.close().sync();
+        }
+    }
 }
