@@ -180,6 +180,7 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
         }
         ByteBuf buf = (ByteBuf) msg;
         ByteBuf encrypted = null;
+        boolean nonceUsed = false;
         try {
             if (failed) {
                 throw new NoiseException("Noise channel failed earlier; not writing");
@@ -199,6 +200,7 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
                     encrypted.writeShort(chunk + CipherState.TAG_LENGTH);
                     int n = encryptor.encrypt(contiguous(buf, base + done, chunk),
                             encrypted.nioBuffer(w + HEADER, chunk + CipherState.TAG_LENGTH));
+                    nonceUsed = true;
                     encrypted.writerIndex(w + HEADER + n);
                     done += chunk;
                 }
@@ -227,15 +229,23 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
                 dst[dstOff + w + 1] = (byte) frameLen;
                 w += HEADER;
                 w += encryptor.encrypt(src, srcOff + done, chunk, dst, dstOff + w);
+                nonceUsed = true;
                 done += chunk;
             }
             encrypted.writerIndex(w);
             ctx.write(encrypted, promise);
             encrypted = null;
-        } catch (NoiseException e) {
+        } catch (RuntimeException e) {
+            if (!(e instanceof NoiseException) && !nonceUsed) {
+                throw e; // nothing was encrypted: the write fails, the connection stays usable
+            }
+            // Frames of this write may have consumed nonces without reaching the wire: every later frame
+            // would fail authentication at the peer, so the connection cannot go on.
+            NoiseException failure = e instanceof NoiseException ne ? ne : new NoiseException(
+                    "Noise write failed after encrypting part of it; the send nonce is out of step: " + e, e);
             failed = true;
-            promise.tryFailure(e);
-            ctx.fireExceptionCaught(e);
+            promise.tryFailure(failure);
+            ctx.fireExceptionCaught(failure);
             ctx.close();
         } finally {
             buf.release();

@@ -165,4 +165,42 @@ class NoiseFrameCodecTest {
             receiver.finishAndReleaseAll();
         }
     }
+    /**
+     * A write that fails after some of its frames were encrypted has used nonces the peer never sees: the
+     * connection must not go on (regression: the direct path reads each chunk just before sealing it, and
+     * a failing read on the second chunk left the channel open with the send nonce ahead of the wire).
+     */
+    @Test
+    void writeFailingAfterItsFirstFrameNeverDesynchronisesTheNonce() {
+        for (NoiseCipherBackend backend : NoiseCipherBackend.values()) {
+            if (!backend.isAvailable()) {
+                continue;
+            }
+            List<Throwable> errors = new ArrayList<>();
+            EmbeddedChannel sender = side(backend, KEY_AB, KEY_BA, errors);
+            EmbeddedChannel receiver = side(NoiseCipherBackend.FAST, KEY_BA, KEY_AB, errors);
+            try {
+                // first frame readable, second frame runs into a component released behind the caller's back
+                ByteBuf broken = Unpooled.buffer(100).writeZero(100);
+                CompositeByteBuf c = Unpooled.compositeBuffer();
+                c.addComponents(true, Unpooled.directBuffer(NoiseFrameCodec.MAX_PLAINTEXT + 10)
+                        .writeZero(NoiseFrameCodec.MAX_PLAINTEXT + 10), broken.slice());
+                broken.release();
+                assertThat(sender.writeAndFlush(c).isSuccess()).as(backend.name()).isFalse();
+                sender.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1, 2, 3}));
+                receiver.writeInbound(Unpooled.wrappedBuffer(drainOutbound(sender, null)));
+                byte[] got = drainInbound(receiver);
+                // either the sender gave up on the connection, or what it still sends decrypts
+                if (sender.isOpen()) {
+                    assertThat(got).as(backend.name()).endsWith(1, 2, 3);
+                    assertThat(errors).as(backend.name()).isEmpty();
+                } else {
+                    assertThat(errors).as(backend.name()).isNotEmpty().allMatch(e -> e instanceof NoiseException);
+                }
+            } finally {
+                sender.finishAndReleaseAll();
+                receiver.finishAndReleaseAll();
+            }
+        }
+    }
 }
