@@ -41,7 +41,10 @@ public final class Stream {
         this.negotiation = negotiation;
     }
 
-    /** The agreed protocol id. */
+    /**
+     * The agreed protocol id; for a lazily negotiated stream, the proposed one until the peer confirms it
+     * (see {@link #protocolConfirmed()}).
+     */
     public String protocol() {
         return protocol;
     }
@@ -118,6 +121,20 @@ public final class Stream {
     /** Aborts the stream in both directions. */
     public void reset() {
         yamux.reset();
+        if (!negotiation.confirmed.isDone()) {
+            // a lazy stream reset before the peer confirmed: end the negotiation without calling our own handler
+            connection.eventLoop().execute(() -> {
+                Negotiation n = negotiation;
+                TransportException cause = new TransportException("stream reset locally before its protocol was confirmed");
+                n.result.completeExceptionally(cause);
+                if (n.confirmed.completeExceptionally(cause)) {
+                    releaseCumulation();
+                    if (n.timeout != null) {
+                        n.timeout.cancel(false);
+                    }
+                }
+            });
+        }
     }
 
     /** See {@link StreamHandler#onData}. */

@@ -80,6 +80,23 @@ class LazyNegotiationTest {
     }
 
     @Test
+    void aLazyStreamResetLocallyBeforeConfirmationEndsQuietly() throws Exception {
+        // the server stalls the reply by never being asked: the stream is reset before any echo can arrive
+        Host server = host(Host.builder());
+        Host client = host(Host.builder().streamNegotiation(StreamNegotiation.LAZY)
+                .streamNegotiationTimeout(Duration.ofMillis(300)));
+        Connection c = client.dial(p2pAddress(server)).orTimeout(10, TimeUnit.SECONDS).join();
+        Collector got = new Collector();
+        Stream s = c.newStream("/nobody/1.0.0", got).orTimeout(10, TimeUnit.SECONDS).join();
+        s.reset();
+        assertThatThrownBy(() -> s.protocolConfirmed().orTimeout(10, TimeUnit.SECONDS).join())
+                .isInstanceOf(CompletionException.class).hasMessageContaining("reset locally");
+        // past the negotiation timeout: our own reset is not reported back to our handler
+        assertThat(got.reset.await(1, TimeUnit.SECONDS)).isFalse();
+        assertThat(Ping.ping(c).orTimeout(10, TimeUnit.SECONDS).join()).isPositive();
+    }
+
+    @Test
     void lazyStreamToAnUnsupportedProtocolIsResetAndReportsTheRejection() throws Exception {
         Host server = host(Host.builder());
         Host client = host(Host.builder().streamNegotiation(StreamNegotiation.LAZY));

@@ -96,7 +96,11 @@ abstract class NoiseCrypto {
         if (FastAead.available() && selfTest(FAST)) {
             return FAST;
         }
-        LOG.info("JDK lacks the ChaCha20 stream cipher; using Bouncy Castle for Noise");
+        if (!selfTest(BOUNCY_CASTLE)) {
+            LOG.error("no Noise cipher back end passes the RFC 8439 self-test; Bouncy Castle is used regardless");
+        } else {
+            LOG.info("JDK lacks the ChaCha20 stream cipher; using Bouncy Castle for Noise");
+        }
         return BOUNCY_CASTLE;
     }
 

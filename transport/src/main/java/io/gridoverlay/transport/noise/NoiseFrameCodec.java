@@ -96,6 +96,9 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
             } catch (NoiseException e) {
                 fail(ctx, in, e);
                 return;
+            } catch (RuntimeException e) {
+                fail(ctx, in, new NoiseException("Noise frame decryption failed: " + e, e));
+                return;
             } finally {
                 if (plain != null) {
                     plain.release();
@@ -119,6 +122,9 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
             return true;
         } catch (NoiseException e) {
             fail(ctx, in, e);
+            return false;
+        } catch (RuntimeException e) {
+            fail(ctx, in, new NoiseException("Noise frame decryption failed: " + e, e));
             return false;
         } finally {
             if (plain != null) {
