@@ -258,6 +258,10 @@ class YamuxTcpTest {
             stream.write(Unpooled.wrappedBuffer(new byte[] {2}));
             stream.write(Unpooled.wrappedBuffer(new byte[] {3}));
             offLoopWritesQueued.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (accepted.isEmpty() && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // the server accepts on its own loop
+            }
             assertThat(accepted).hasSize(1);
             assertThat(accepted.get(0).done.get(10, TimeUnit.SECONDS)).containsExactly(1, 2, 3, 4);
         } finally {
