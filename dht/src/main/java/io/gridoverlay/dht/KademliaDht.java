@@ -79,6 +79,12 @@ public final class KademliaDht implements AutoCloseable {
     private final Validators validators;
     private final boolean serverMode;
     private final Duration refreshInterval;
+    private final boolean refreshOnBootstrap;
+    private final boolean checkFullBuckets;
+    /** Buckets whose least recently seen peer is being pinged; confined to the scheduler thread. */
+    private final java.util.Set<Integer> bucketsUnderCheck = new java.util.HashSet<>();
+    /** Peers whose liveness is being checked after a failed request; confined to the scheduler thread. */
+    private final java.util.Set<Key> peersUnderCheck = new java.util.HashSet<>();
     private final int defaultQuorum;
     private final Random random;
     private final AtomicLong lookups = new AtomicLong();
@@ -111,6 +117,8 @@ public final class KademliaDht implements AutoCloseable {
         this.providers = new ProviderStore(b.providerStore, b.providerPersistence);
         this.serverMode = b.serverMode;
         this.refreshInterval = b.refreshInterval;
+        this.refreshOnBootstrap = b.refreshOnBootstrap;
+        this.checkFullBuckets = b.checkFullBuckets;
         this.republishInterval = b.republishInterval;
         this.reprovideInterval = b.reprovideInterval;
         this.defaultQuorum = b.quorum;
@@ -200,9 +208,73 @@ public final class KademliaDht implements AutoCloseable {
         if (peer.peerId().equals(self)) {
             return AddResult.SELF;
         }
+        Key key = keyOf(peer.peerId());
+        AddResult result;
         synchronized (tableLock) {
-            return table.tryAdd(keyOf(peer.peerId()), peer, server, ipGroup(peer.addresses()));
+            result = table.tryAdd(key, peer, server, ipGroup(peer.addresses()));
         }
+        if (result == AddResult.BUCKET_FULL_PENDING && checkFullBuckets && !closed) {
+            checkLeastRecentlySeen(key);
+        }
+        return result;
+    }
+
+    /**
+     * Kademlia's rule for a full bucket: ping its least recently seen peer (up to two attempts, so that one
+     * lost message does not evict a live peer); if it answers it becomes most recently seen and the newcomer
+     * stays in the replacement cache, otherwise it is evicted and the newest cached replacement promoted.
+     * At most one check per bucket at a time. Runs on the scheduler thread.
+     */
+    private void checkLeastRecentlySeen(Key newcomer) {
+        int bucket = selfKey.bucketIndex(newcomer);
+        if (bucket < 0 || !bucketsUnderCheck.add(bucket)) {
+            return;
+        }
+        Key lrs;
+        PeerInfo lrsPeer;
+        synchronized (tableLock) {
+            lrs = table.leastRecentlySeenInBucketOf(newcomer);
+            lrsPeer = lrs == null ? null : table.get(lrs);
+        }
+        if (lrsPeer == null) {
+            bucketsUnderCheck.remove(bucket);
+            return;
+        }
+        ping(lrsPeer, LIVENESS_ATTEMPTS).whenComplete((alive, e) -> scheduler.execute(() -> {
+            bucketsUnderCheck.remove(bucket);
+            if (closed) {
+                return;
+            }
+            synchronized (tableLock) {
+                if (!table.contains(lrs)) {
+                    return;
+                }
+                if (Boolean.TRUE.equals(alive)) {
+                    table.tryAdd(lrs, table.get(lrs), true, ipGroup(lrsPeer.addresses()));
+                } else {
+                    table.markFailed(lrs);
+                }
+            }
+        }));
+    }
+
+    /** Requests sent at most by one liveness check. */
+    static final int LIVENESS_ATTEMPTS = 2;
+
+    /** Pings {@code peer} up to {@code attempts} times; completes with whether any ping was answered. */
+    private CompletableFuture<Boolean> ping(PeerInfo peer, int attempts) {
+        requestsSent.incrementAndGet();
+        return network.send(peer, new KadRequest.Ping(), requestTimeout).handle((r, e) -> e == null)
+                .thenCompose(ok -> {
+                    if (ok || attempts <= 1 || closed) {
+                        if (!ok) {
+                            requestFailures.incrementAndGet();
+                        }
+                        return CompletableFuture.completedFuture(ok);
+                    }
+                    requestFailures.incrementAndGet();
+                    return ping(peer, attempts - 1);
+                });
     }
 
     private void onResponded(PeerInfo peer) {
@@ -218,14 +290,33 @@ public final class KademliaDht implements AutoCloseable {
         tryAdd(peer, true);
     }
 
+    /**
+     * A request to {@code peer} failed or timed out. As go-libp2p-kad-dht, a peer that fails a query
+     * leaves the table, but only after it also fails a liveness check ({@link #LIVENESS_ATTEMPTS} pings):
+     * on a lossy network one lost message would otherwise evict a live peer (at 10 % loss a request and
+     * its response fail together 19 % of the time, a liveness check 3.6 %). Runs on the scheduler thread.
+     */
     private void onUnresponsive(PeerInfo peer) {
         requestFailures.incrementAndGet();
+        Key k = keyOf(peer.peerId());
         synchronized (tableLock) {
-            Key k = keyOf(peer.peerId());
-            if (table.contains(k)) {
-                table.markFailed(k);
+            if (!table.contains(k)) {
+                return;
             }
         }
+        if (closed || !peersUnderCheck.add(k)) {
+            return;
+        }
+        ping(peer, LIVENESS_ATTEMPTS).whenComplete((alive, e) -> scheduler.execute(() -> {
+            peersUnderCheck.remove(k);
+            if (!Boolean.TRUE.equals(alive) && !closed) {
+                synchronized (tableLock) {
+                    if (table.contains(k)) {
+                        table.markFailed(k);
+                    }
+                }
+            }
+        }));
     }
 
     static IpGroup ipGroup(List<Multiaddr> addresses) {
@@ -245,16 +336,29 @@ public final class KademliaDht implements AutoCloseable {
     // ------------------------------------------------------------------ bootstrap and refresh
 
     /**
-     * Adds {@code seeds} to the routing table, looks up our own key to fill the nearby buckets, and starts
-     * the periodic random-walk refresh. Completes when the self-lookup finished.
+     * Joins (or rejoins) the network: adds {@code seeds} to the routing table, looks up our own key until
+     * the k closest peers have answered (so that every one of our future neighbours has been queried by us
+     * and learns us, as in the Kademlia paper's join), then, unless disabled with
+     * {@link Builder#refreshOnBootstrap}, refreshes every bucket once (go-libp2p-kad-dht refreshes on
+     * start), and starts the periodic random-walk refresh. Completes with the self-lookup's result when
+     * the self-lookup and the bucket refresh are done.
      */
     public CompletableFuture<LookupResult> bootstrap(Collection<PeerInfo> seeds) {
+        LookupConfig selfLookup = LookupConfig.builder().parallelism(lookupConfig.parallelism())
+                .numResults(lookupConfig.numResults()).resiliency(lookupConfig.numResults()).answeredOnly(true)
+                .peerTimeout(lookupConfig.peerTimeout()).overallTimeout(lookupConfig.overallTimeout())
+                .maxCloserPeersPerResponse(lookupConfig.maxCloserPeersPerResponse())
+                .maxAttempts(Math.max(2, lookupConfig.maxAttempts())).build();
         return onLoop(() -> {
             for (PeerInfo s : seeds) {
                 tryAdd(s, true);
             }
             return null;
-        }).thenCompose(v -> lookup(selfKey, self.toBytes())).whenComplete((r, e) -> startRefresh());
+        }).thenCompose(v -> lookup(selfKey, self.toBytes(), selfLookup))
+                .thenCompose(r -> refreshOnBootstrap
+                        ? refreshBuckets(Long.MAX_VALUE).handle((v, e) -> r)
+                        : CompletableFuture.completedFuture(r))
+                .whenComplete((r, e) -> startRefresh());
     }
 
     private void startRefresh() {
@@ -274,10 +378,15 @@ public final class KademliaDht implements AutoCloseable {
 
     /** Looks up a random key in every bucket not looked up within the refresh interval. */
     public CompletableFuture<Void> refreshDueBuckets() {
+        return refreshBuckets(refreshInterval.toNanos());
+    }
+
+    /** Looks up a random key in every bucket (down to the lowest non-empty) not looked up within {@code nanos}. */
+    private CompletableFuture<Void> refreshBuckets(long nanos) {
         return onLoop(() -> {
             int[] due;
             synchronized (tableLock) {
-                due = table.bucketsDueForRefresh(scheduler.nanoTime(), refreshInterval.toNanos());
+                due = table.bucketsDueForRefresh(scheduler.nanoTime(), nanos == Long.MAX_VALUE ? 0 : nanos);
             }
             return due;
         }).thenCompose(due -> {
@@ -354,15 +463,19 @@ public final class KademliaDht implements AutoCloseable {
     }
 
     private CompletableFuture<LookupResult> lookup(Key target, byte[] wireKey) {
+        return lookup(target, wireKey, lookupConfig);
+    }
+
+    private CompletableFuture<LookupResult> lookup(Key target, byte[] wireKey, LookupConfig config) {
         CompletableFuture<LookupResult> result = new CompletableFuture<>();
         scheduler.execute(() -> {
-            PeerLookup<PeerInfo> it = newLookup(target);
+            PeerLookup<PeerInfo> it = newLookup(target, config);
             cancelWith(result, it::finish);
             KadRequest request = new KadRequest.FindNode(wireKey);
             new Run(it::next, it::onFailure, it::nextTimerNanos, p -> request,
                     (p, r) -> it.onSuccess(p, closer(r)),
                     () -> result.complete(new LookupResult(
-                            lookupConfig.answeredOnly() ? it.result() : it.closestPeers(), it.stats())),
+                            config.answeredOnly() ? it.result() : it.closestPeers(), it.stats())),
                     target).start();
         });
         return result;
@@ -532,15 +645,19 @@ public final class KademliaDht implements AutoCloseable {
     }
 
     private PeerLookup<PeerInfo> newLookup(Key target) {
+        return newLookup(target, lookupConfig);
+    }
+
+    private PeerLookup<PeerInfo> newLookup(Key target, LookupConfig config) {
         lookups.incrementAndGet();
         List<PeerInfo> seeds;
         synchronized (tableLock) {
             table.recordLookup(target, scheduler.nanoTime());
-            seeds = table.closestPeers(target, lookupConfig.numResults());
+            seeds = table.closestPeers(target, config.numResults());
         }
         var builder = ClosestPeersIterator.<PeerInfo>builder(target, p -> keyOf(p.peerId()))
                 .seeds(seeds)
-                .config(lookupConfig)
+                .config(config)
                 .clock(scheduler::nanoTime)
                 .localKey(selfKey);
         return disjointPaths > 1 ? builder.buildDisjoint(disjointPaths) : builder.build();
@@ -689,6 +806,8 @@ public final class KademliaDht implements AutoCloseable {
         private Validators validators = Validators.defaults();
         private boolean serverMode = true;
         private Duration refreshInterval = Duration.ofMinutes(10);
+        private boolean refreshOnBootstrap = true;
+        private boolean checkFullBuckets = true;
         private Duration republishInterval = Duration.ofHours(1);
         private Duration reprovideInterval = Duration.ofHours(22);
         private int quorum = 3;
@@ -724,6 +843,13 @@ public final class KademliaDht implements AutoCloseable {
         public Builder serverMode(boolean s) { this.serverMode = s; return this; }
         /** Random-walk refresh period (zero disables). */
         public Builder refreshInterval(Duration d) { this.refreshInterval = d; return this; }
+        /** Whether {@link KademliaDht#bootstrap} refreshes every bucket after the self-lookup (default true). */
+        public Builder refreshOnBootstrap(boolean r) { this.refreshOnBootstrap = r; return this; }
+        /**
+         * Whether a peer offered to a full bucket triggers a ping of that bucket's least recently seen
+         * peer, evicting it for the newcomer if it does not answer (Kademlia's rule; default true).
+         */
+        public Builder checkFullBuckets(boolean c) { this.checkFullBuckets = c; return this; }
         /** How often values this node put are stored again at the then-closest peers (zero disables). */
         public Builder republishInterval(Duration d) { this.republishInterval = d; return this; }
         /** How often provided keys are announced again (zero disables). */
