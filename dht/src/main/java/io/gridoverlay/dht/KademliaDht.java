@@ -702,6 +702,8 @@ public final class KademliaDht implements AutoCloseable {
         private final Key target;
         private Runnable wake;
         private boolean finished;
+        /** Requests sent per peer, to tell a retry's outcome from its predecessor's. */
+        private final java.util.Map<PeerId, Integer> attempts = new java.util.HashMap<>();
 
         Run(Function<Long, LookupState<PeerInfo>> next, Consumer<PeerInfo> onFailure,
             Supplier<java.util.OptionalLong> nextTimer, Function<PeerInfo, KadRequest> request,
@@ -750,10 +752,14 @@ public final class KademliaDht implements AutoCloseable {
 
         private void send(PeerInfo peer) {
             requestsSent.incrementAndGet();
+            int attempt = attempts.merge(peer.peerId(), 1, Integer::sum);
             network.send(peer, request.apply(peer), requestTimeout).whenComplete((r, e) -> scheduler.execute(() -> {
                 if (e != null) {
                     onUnresponsive(peer);
-                    onFailure.accept(peer);
+                    // the failure of an attempt the lookup already timed out and retried is not the retry's
+                    if (attempts.get(peer.peerId()) == attempt) {
+                        onFailure.accept(peer);
+                    }
                 } else {
                     onResponded(peer);
                     onResponse.accept(peer, r);

@@ -875,6 +875,11 @@ public final class Simulation {
         return nodes[index].info;
     }
 
+    /** For tests: whether node {@code index} is an adversary (eclipse, drop, garbage or Sybil). */
+    boolean isAdversary(int index) {
+        return nodes[index].role == Role.ADVERSARY;
+    }
+
     /** For tests: the ground truth. */
     GroundTruth truth() {
         return truth;
