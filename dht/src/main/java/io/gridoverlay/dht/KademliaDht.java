@@ -97,6 +97,10 @@ public final class KademliaDht implements AutoCloseable {
     /** Keys this node provides, re-announced every reprovide interval; confined to the scheduler thread. */
     private final java.util.Set<java.nio.ByteBuffer> provided = new java.util.HashSet<>();
     private volatile Runnable refreshTask;
+    private volatile Runnable staleCheckTask;
+    private final Duration staleCheckInterval;
+    /** When each table peer last answered us or queried us; confined to the scheduler thread. */
+    private final java.util.Map<Key, Long> lastHeard = new java.util.HashMap<>();
     private volatile Runnable republishTask;
     private volatile Runnable reprovideTask;
     private volatile boolean closed;
@@ -119,6 +123,7 @@ public final class KademliaDht implements AutoCloseable {
         this.refreshInterval = b.refreshInterval;
         this.refreshOnBootstrap = b.refreshOnBootstrap;
         this.checkFullBuckets = b.checkFullBuckets;
+        this.staleCheckInterval = b.staleCheckInterval;
         this.republishInterval = b.republishInterval;
         this.reprovideInterval = b.reprovideInterval;
         this.defaultQuorum = b.quorum;
@@ -213,6 +218,9 @@ public final class KademliaDht implements AutoCloseable {
         synchronized (tableLock) {
             result = table.tryAdd(key, peer, server, ipGroup(peer.addresses()));
         }
+        if (result == AddResult.ADDED || result == AddResult.UPDATED) {
+            lastHeard.put(key, scheduler.nanoTime());
+        }
         if (result == AddResult.BUCKET_FULL_PENDING && checkFullBuckets && !closed) {
             checkLeastRecentlySeen(key);
         }
@@ -298,6 +306,11 @@ public final class KademliaDht implements AutoCloseable {
      */
     private void onUnresponsive(PeerInfo peer) {
         requestFailures.incrementAndGet();
+        confirmOrEvict(peer);
+    }
+
+    /** Pings a table peer: an answer refreshes it, no answer evicts it. At most one check per peer at a time. */
+    private void confirmOrEvict(PeerInfo peer) {
         Key k = keyOf(peer.peerId());
         synchronized (tableLock) {
             if (!table.contains(k)) {
@@ -309,13 +322,19 @@ public final class KademliaDht implements AutoCloseable {
         }
         ping(peer, LIVENESS_ATTEMPTS).whenComplete((alive, e) -> scheduler.execute(() -> {
             peersUnderCheck.remove(k);
-            if (!Boolean.TRUE.equals(alive) && !closed) {
-                synchronized (tableLock) {
-                    if (table.contains(k)) {
-                        table.markFailed(k);
-                    }
+            if (closed) {
+                return;
+            }
+            synchronized (tableLock) {
+                if (!table.contains(k)) {
+                    return;
+                }
+                if (!Boolean.TRUE.equals(alive)) {
+                    table.markFailed(k);
+                    return;
                 }
             }
+            lastHeard.put(k, scheduler.nanoTime());
         }));
     }
 
@@ -358,7 +377,62 @@ public final class KademliaDht implements AutoCloseable {
                 .thenCompose(r -> refreshOnBootstrap
                         ? refreshBuckets(Long.MAX_VALUE).handle((v, e) -> r)
                         : CompletableFuture.completedFuture(r))
-                .whenComplete((r, e) -> startRefresh());
+                .whenComplete((r, e) -> startMaintenance());
+    }
+
+    /**
+     * Starts the periodic jobs if they are not running: the random-walk bucket refresh and the stale-peer
+     * check. {@link #bootstrap} does this; call it for a node whose routing table was filled otherwise.
+     */
+    public void startMaintenance() {
+        scheduler.execute(() -> {
+            startRefresh();
+            startStaleCheck();
+        });
+    }
+
+    private void startStaleCheck() {
+        if (staleCheckInterval.isZero() || staleCheckTask != null || closed) {
+            return;
+        }
+        long interval = staleCheckInterval.toNanos();
+        Runnable[] task = new Runnable[1];
+        task[0] = () -> {
+            if (closed) {
+                return;
+            }
+            checkStalePeers(interval);
+            staleCheckTask = scheduler.schedule(task[0], interval);
+        };
+        staleCheckTask = scheduler.schedule(task[0], interval);
+    }
+
+    /**
+     * Pings every routing-table peer not heard from (no answer to us, no request from it) within
+     * {@code maxAgeNanos} and evicts those that fail {@link #LIVENESS_ATTEMPTS} pings, promoting a
+     * replacement (go-libp2p-kad-dht checks such peers before each table refresh). Without it a peer that
+     * crashed stays in a bucket that is not full until this node happens to query it, and is handed out in
+     * answers meanwhile, crowding live peers out of the k closest. Returns the number of peers checked.
+     * Runs on the scheduler thread; O(table size) plus one check per stale peer.
+     */
+    int checkStalePeers(long maxAgeNanos) {
+        long now = scheduler.nanoTime();
+        List<PeerInfo> stale = new ArrayList<>();
+        java.util.Set<Key> present = new java.util.HashSet<>();
+        synchronized (tableLock) {
+            table.forEach((key, peer) -> {
+                present.add(key);
+                Long heard = lastHeard.get(key);
+                if (heard == null || now - heard >= maxAgeNanos) {
+                    stale.add(peer);
+                }
+            });
+        }
+        lastHeard.keySet().retainAll(present);
+        for (PeerInfo peer : stale) {
+            confirmOrEvict(peer);
+        }
+        return stale.size();
     }
 
     private void startRefresh() {
@@ -785,7 +859,7 @@ public final class KademliaDht implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (Runnable r : new Runnable[] {refreshTask, republishTask, reprovideTask}) {
+        for (Runnable r : new Runnable[] {refreshTask, staleCheckTask, republishTask, reprovideTask}) {
             if (r != null) {
                 r.run();
             }
@@ -814,6 +888,7 @@ public final class KademliaDht implements AutoCloseable {
         private Duration refreshInterval = Duration.ofMinutes(10);
         private boolean refreshOnBootstrap = true;
         private boolean checkFullBuckets = true;
+        private Duration staleCheckInterval = Duration.ofMinutes(10);
         private Duration republishInterval = Duration.ofHours(1);
         private Duration reprovideInterval = Duration.ofHours(22);
         private int quorum = 3;
@@ -856,6 +931,17 @@ public final class KademliaDht implements AutoCloseable {
          * peer, evicting it for the newcomer if it does not answer (Kademlia's rule; default true).
          */
         public Builder checkFullBuckets(boolean c) { this.checkFullBuckets = c; return this; }
+        /**
+         * How often routing-table peers not heard from for that long are pinged and evicted if they do not
+         * answer (default 10 min, go-libp2p-kad-dht's refresh period; zero disables).
+         */
+        public Builder staleCheckInterval(Duration d) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("staleCheckInterval must be >= 0, got " + d);
+            }
+            this.staleCheckInterval = d;
+            return this;
+        }
         /** How often values this node put are stored again at the then-closest peers (zero disables). */
         public Builder republishInterval(Duration d) { this.republishInterval = d; return this; }
         /** How often provided keys are announced again (zero disables). */

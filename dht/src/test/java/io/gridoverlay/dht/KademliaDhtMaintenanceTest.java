@@ -248,4 +248,32 @@ class KademliaDhtMaintenanceTest {
         // the query and both pings failed
         assertThat(dht.metrics().requestFailures()).isEqualTo(1 + KademliaDht.LIVENESS_ATTEMPTS);
     }
+
+    private KademliaDht tableWithALiveAndADeadPeer(Duration staleCheck) {
+        PeerInfo self = peer(700);
+        KademliaDht dht = node(self, 0, b -> b.staleCheckInterval(staleCheck));
+        node(peer(701), 1, b -> { });
+        // peer(702) is never attached: it crashed after entering the table
+        await(dht.addPeer(peer(701), true));
+        await(dht.addPeer(peer(702), true));
+        dht.startMaintenance();
+        net.runUntil(net.nanoTime() + Duration.ofMinutes(11).toNanos());
+        return dht;
+    }
+
+    @Test
+    void theStalePeerCheckEvictsACrashedPeerNobodyQueried() {
+        KademliaDht dht = tableWithALiveAndADeadPeer(Duration.ofMinutes(10));
+        assertThat(knows(dht, peer(701).peerId())).isTrue();
+        assertThat(knows(dht, peer(702).peerId())).isFalse();
+        // one ping to the live peer, two to the dead one
+        assertThat(dht.metrics().requestsSent()).isEqualTo(1 + KademliaDht.LIVENESS_ATTEMPTS);
+    }
+
+    @Test
+    void withoutTheStalePeerCheckACrashedPeerStays() {
+        KademliaDht dht = tableWithALiveAndADeadPeer(Duration.ZERO);
+        assertThat(knows(dht, peer(702).peerId())).isTrue();
+        assertThat(dht.metrics().requestsSent()).isZero();
+    }
 }

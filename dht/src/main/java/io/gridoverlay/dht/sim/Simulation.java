@@ -345,6 +345,7 @@ public final class Simulation {
                 .refreshInterval(s.refreshInterval())
                 .refreshOnBootstrap(s.bootstrapRefresh())
                 .checkFullBuckets(s.bucketCheck())
+                .staleCheckInterval(s.staleCheckInterval())
                 .recordStore(RecordStoreConfig.builder().clock(net.clock()).build())
                 .providerStore(ProviderStoreConfig.builder().clock(net.clock()).build())
                 .seed(s.seed() * 31 + n.index * 1_000_003L + n.incarnation)
@@ -416,6 +417,7 @@ public final class Simulation {
             for (Node n : nodes) {
                 if (n.online) {
                     oracleFill(n);
+                    n.dht.startMaintenance(); // as bootstrap would: periodic refresh and stale-peer check
                     net.runUntil(net.nanoTime());
                 }
             }
