@@ -275,6 +275,19 @@ class ClosestPeersIteratorTest {
     }
 
     @Test
+    void the_churn_resilient_configuration_is_the_one_the_simulator_measured() {
+        // docs/sim/scenarios/n10k-churn-loss-resilient.properties runs exactly these settings
+        LookupConfig c = LookupConfig.churnResilient();
+        assertThat(c.parallelism()).isEqualTo(5);
+        assertThat(c.resiliency()).isEqualTo(c.numResults()).isEqualTo(20);
+        assertThat(c.answeredOnly()).isTrue();
+        assertThat(c.peerTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.maxAttempts()).isEqualTo(4);
+        assertThat(LookupConfig.defaults()).isEqualTo(LookupConfig.builder().parallelism(3).resiliency(3)
+                .answeredOnly(false).peerTimeout(Duration.ofSeconds(10)).maxAttempts(1).build());
+    }
+
+    @Test
     void rejects_bad_configuration_and_null_keys() {
         assertThatThrownBy(() -> LookupConfig.builder().parallelism(0).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parallelism");
