@@ -79,6 +79,12 @@ public final class KademliaDht implements AutoCloseable {
     private final Validators validators;
     private final boolean serverMode;
     private final Duration refreshInterval;
+    private final boolean refreshOnBootstrap;
+    private final boolean checkFullBuckets;
+    /** Buckets whose least recently seen peer is being pinged; confined to the scheduler thread. */
+    private final java.util.Set<Integer> bucketsUnderCheck = new java.util.HashSet<>();
+    /** Peers whose liveness is being checked after a failed request; confined to the scheduler thread. */
+    private final java.util.Set<Key> peersUnderCheck = new java.util.HashSet<>();
     private final int defaultQuorum;
     private final Random random;
     private final AtomicLong lookups = new AtomicLong();
@@ -91,6 +97,10 @@ public final class KademliaDht implements AutoCloseable {
     /** Keys this node provides, re-announced every reprovide interval; confined to the scheduler thread. */
     private final java.util.Set<java.nio.ByteBuffer> provided = new java.util.HashSet<>();
     private volatile Runnable refreshTask;
+    private volatile Runnable staleCheckTask;
+    private final Duration staleCheckInterval;
+    /** When each table peer last answered us or queried us; confined to the scheduler thread. */
+    private final java.util.Map<Key, Long> lastHeard = new java.util.HashMap<>();
     private volatile Runnable republishTask;
     private volatile Runnable reprovideTask;
     private volatile boolean closed;
@@ -111,6 +121,9 @@ public final class KademliaDht implements AutoCloseable {
         this.providers = new ProviderStore(b.providerStore, b.providerPersistence);
         this.serverMode = b.serverMode;
         this.refreshInterval = b.refreshInterval;
+        this.refreshOnBootstrap = b.refreshOnBootstrap;
+        this.checkFullBuckets = b.checkFullBuckets;
+        this.staleCheckInterval = b.staleCheckInterval;
         this.republishInterval = b.republishInterval;
         this.reprovideInterval = b.reprovideInterval;
         this.defaultQuorum = b.quorum;
@@ -200,9 +213,76 @@ public final class KademliaDht implements AutoCloseable {
         if (peer.peerId().equals(self)) {
             return AddResult.SELF;
         }
+        Key key = keyOf(peer.peerId());
+        AddResult result;
         synchronized (tableLock) {
-            return table.tryAdd(keyOf(peer.peerId()), peer, server, ipGroup(peer.addresses()));
+            result = table.tryAdd(key, peer, server, ipGroup(peer.addresses()));
         }
+        if (result == AddResult.ADDED || result == AddResult.UPDATED) {
+            lastHeard.put(key, scheduler.nanoTime());
+        }
+        if (result == AddResult.BUCKET_FULL_PENDING && checkFullBuckets && !closed) {
+            checkLeastRecentlySeen(key);
+        }
+        return result;
+    }
+
+    /**
+     * Kademlia's rule for a full bucket: ping its least recently seen peer (up to two attempts, so that one
+     * lost message does not evict a live peer); if it answers it becomes most recently seen and the newcomer
+     * stays in the replacement cache, otherwise it is evicted and the newest cached replacement promoted.
+     * At most one check per bucket at a time. Runs on the scheduler thread.
+     */
+    private void checkLeastRecentlySeen(Key newcomer) {
+        int bucket = selfKey.bucketIndex(newcomer);
+        if (bucket < 0 || !bucketsUnderCheck.add(bucket)) {
+            return;
+        }
+        Key lrs;
+        PeerInfo lrsPeer;
+        synchronized (tableLock) {
+            lrs = table.leastRecentlySeenInBucketOf(newcomer);
+            lrsPeer = lrs == null ? null : table.get(lrs);
+        }
+        if (lrsPeer == null) {
+            bucketsUnderCheck.remove(bucket);
+            return;
+        }
+        ping(lrsPeer, LIVENESS_ATTEMPTS).whenComplete((alive, e) -> scheduler.execute(() -> {
+            bucketsUnderCheck.remove(bucket);
+            if (closed) {
+                return;
+            }
+            synchronized (tableLock) {
+                if (!table.contains(lrs)) {
+                    return;
+                }
+                if (Boolean.TRUE.equals(alive)) {
+                    table.tryAdd(lrs, table.get(lrs), true, ipGroup(lrsPeer.addresses()));
+                } else {
+                    table.markFailed(lrs);
+                }
+            }
+        }));
+    }
+
+    /** Requests sent at most by one liveness check. */
+    static final int LIVENESS_ATTEMPTS = 2;
+
+    /** Pings {@code peer} up to {@code attempts} times; completes with whether any ping was answered. */
+    private CompletableFuture<Boolean> ping(PeerInfo peer, int attempts) {
+        requestsSent.incrementAndGet();
+        return network.send(peer, new KadRequest.Ping(), requestTimeout).handle((r, e) -> e == null)
+                .thenCompose(ok -> {
+                    if (ok || attempts <= 1 || closed) {
+                        if (!ok) {
+                            requestFailures.incrementAndGet();
+                        }
+                        return CompletableFuture.completedFuture(ok);
+                    }
+                    requestFailures.incrementAndGet();
+                    return ping(peer, attempts - 1);
+                });
     }
 
     private void onResponded(PeerInfo peer) {
@@ -218,14 +298,44 @@ public final class KademliaDht implements AutoCloseable {
         tryAdd(peer, true);
     }
 
+    /**
+     * A request to {@code peer} failed or timed out. As go-libp2p-kad-dht, a peer that fails a query
+     * leaves the table, but only after it also fails a liveness check ({@link #LIVENESS_ATTEMPTS} pings):
+     * on a lossy network one lost message would otherwise evict a live peer (at 10 % loss a request and
+     * its response fail together 19 % of the time, a liveness check 3.6 %). Runs on the scheduler thread.
+     */
     private void onUnresponsive(PeerInfo peer) {
         requestFailures.incrementAndGet();
+        confirmOrEvict(peer);
+    }
+
+    /** Pings a table peer: an answer refreshes it, no answer evicts it. At most one check per peer at a time. */
+    private void confirmOrEvict(PeerInfo peer) {
+        Key k = keyOf(peer.peerId());
         synchronized (tableLock) {
-            Key k = keyOf(peer.peerId());
-            if (table.contains(k)) {
-                table.markFailed(k);
+            if (!table.contains(k)) {
+                return;
             }
         }
+        if (closed || !peersUnderCheck.add(k)) {
+            return;
+        }
+        ping(peer, LIVENESS_ATTEMPTS).whenComplete((alive, e) -> scheduler.execute(() -> {
+            peersUnderCheck.remove(k);
+            if (closed) {
+                return;
+            }
+            synchronized (tableLock) {
+                if (!table.contains(k)) {
+                    return;
+                }
+                if (!Boolean.TRUE.equals(alive)) {
+                    table.markFailed(k);
+                    return;
+                }
+            }
+            lastHeard.put(k, scheduler.nanoTime());
+        }));
     }
 
     static IpGroup ipGroup(List<Multiaddr> addresses) {
@@ -245,16 +355,84 @@ public final class KademliaDht implements AutoCloseable {
     // ------------------------------------------------------------------ bootstrap and refresh
 
     /**
-     * Adds {@code seeds} to the routing table, looks up our own key to fill the nearby buckets, and starts
-     * the periodic random-walk refresh. Completes when the self-lookup finished.
+     * Joins (or rejoins) the network: adds {@code seeds} to the routing table, looks up our own key until
+     * the k closest peers have answered (so that every one of our future neighbours has been queried by us
+     * and learns us, as in the Kademlia paper's join), then, unless disabled with
+     * {@link Builder#refreshOnBootstrap}, refreshes every bucket once (go-libp2p-kad-dht refreshes on
+     * start), and starts the periodic random-walk refresh. Completes with the self-lookup's result when
+     * the self-lookup and the bucket refresh are done.
      */
     public CompletableFuture<LookupResult> bootstrap(Collection<PeerInfo> seeds) {
+        LookupConfig selfLookup = LookupConfig.builder().parallelism(lookupConfig.parallelism())
+                .numResults(lookupConfig.numResults()).resiliency(lookupConfig.numResults()).answeredOnly(true)
+                .peerTimeout(lookupConfig.peerTimeout()).overallTimeout(lookupConfig.overallTimeout())
+                .maxCloserPeersPerResponse(lookupConfig.maxCloserPeersPerResponse())
+                .maxAttempts(Math.max(2, lookupConfig.maxAttempts())).build();
         return onLoop(() -> {
             for (PeerInfo s : seeds) {
                 tryAdd(s, true);
             }
             return null;
-        }).thenCompose(v -> lookup(selfKey, self.toBytes())).whenComplete((r, e) -> startRefresh());
+        }).thenCompose(v -> lookup(selfKey, self.toBytes(), selfLookup))
+                .thenCompose(r -> refreshOnBootstrap
+                        ? refreshBuckets(Long.MAX_VALUE).handle((v, e) -> r)
+                        : CompletableFuture.completedFuture(r))
+                .whenComplete((r, e) -> startMaintenance());
+    }
+
+    /**
+     * Starts the periodic jobs if they are not running: the random-walk bucket refresh and the stale-peer
+     * check. {@link #bootstrap} does this; call it for a node whose routing table was filled otherwise.
+     */
+    public void startMaintenance() {
+        scheduler.execute(() -> {
+            startRefresh();
+            startStaleCheck();
+        });
+    }
+
+    private void startStaleCheck() {
+        if (staleCheckInterval.isZero() || staleCheckTask != null || closed) {
+            return;
+        }
+        long interval = staleCheckInterval.toNanos();
+        Runnable[] task = new Runnable[1];
+        task[0] = () -> {
+            if (closed) {
+                return;
+            }
+            checkStalePeers(interval);
+            staleCheckTask = scheduler.schedule(task[0], interval);
+        };
+        staleCheckTask = scheduler.schedule(task[0], interval);
+    }
+
+    /**
+     * Pings every routing-table peer not heard from (no answer to us, no request from it) within
+     * {@code maxAgeNanos} and evicts those that fail {@link #LIVENESS_ATTEMPTS} pings, promoting a
+     * replacement (go-libp2p-kad-dht checks such peers before each table refresh). Without it a peer that
+     * crashed stays in a bucket that is not full until this node happens to query it, and is handed out in
+     * answers meanwhile, crowding live peers out of the k closest. Returns the number of peers checked.
+     * Runs on the scheduler thread; O(table size) plus one check per stale peer.
+     */
+    int checkStalePeers(long maxAgeNanos) {
+        long now = scheduler.nanoTime();
+        List<PeerInfo> stale = new ArrayList<>();
+        java.util.Set<Key> present = new java.util.HashSet<>();
+        synchronized (tableLock) {
+            table.forEach((key, peer) -> {
+                present.add(key);
+                Long heard = lastHeard.get(key);
+                if (heard == null || now - heard >= maxAgeNanos) {
+                    stale.add(peer);
+                }
+            });
+        }
+        lastHeard.keySet().retainAll(present);
+        for (PeerInfo peer : stale) {
+            confirmOrEvict(peer);
+        }
+        return stale.size();
     }
 
     private void startRefresh() {
@@ -274,10 +452,15 @@ public final class KademliaDht implements AutoCloseable {
 
     /** Looks up a random key in every bucket not looked up within the refresh interval. */
     public CompletableFuture<Void> refreshDueBuckets() {
+        return refreshBuckets(refreshInterval.toNanos());
+    }
+
+    /** Looks up a random key in every bucket (down to the lowest non-empty) not looked up within {@code nanos}. */
+    private CompletableFuture<Void> refreshBuckets(long nanos) {
         return onLoop(() -> {
             int[] due;
             synchronized (tableLock) {
-                due = table.bucketsDueForRefresh(scheduler.nanoTime(), refreshInterval.toNanos());
+                due = table.bucketsDueForRefresh(scheduler.nanoTime(), nanos == Long.MAX_VALUE ? 0 : nanos);
             }
             return due;
         }).thenCompose(due -> {
@@ -354,15 +537,19 @@ public final class KademliaDht implements AutoCloseable {
     }
 
     private CompletableFuture<LookupResult> lookup(Key target, byte[] wireKey) {
+        return lookup(target, wireKey, lookupConfig);
+    }
+
+    private CompletableFuture<LookupResult> lookup(Key target, byte[] wireKey, LookupConfig config) {
         CompletableFuture<LookupResult> result = new CompletableFuture<>();
         scheduler.execute(() -> {
-            PeerLookup<PeerInfo> it = newLookup(target);
+            PeerLookup<PeerInfo> it = newLookup(target, config);
             cancelWith(result, it::finish);
             KadRequest request = new KadRequest.FindNode(wireKey);
             new Run(it::next, it::onFailure, it::nextTimerNanos, p -> request,
                     (p, r) -> it.onSuccess(p, closer(r)),
                     () -> result.complete(new LookupResult(
-                            lookupConfig.answeredOnly() ? it.result() : it.closestPeers(), it.stats())),
+                            config.answeredOnly() ? it.result() : it.closestPeers(), it.stats())),
                     target).start();
         });
         return result;
@@ -532,15 +719,19 @@ public final class KademliaDht implements AutoCloseable {
     }
 
     private PeerLookup<PeerInfo> newLookup(Key target) {
+        return newLookup(target, lookupConfig);
+    }
+
+    private PeerLookup<PeerInfo> newLookup(Key target, LookupConfig config) {
         lookups.incrementAndGet();
         List<PeerInfo> seeds;
         synchronized (tableLock) {
             table.recordLookup(target, scheduler.nanoTime());
-            seeds = table.closestPeers(target, lookupConfig.numResults());
+            seeds = table.closestPeers(target, config.numResults());
         }
         var builder = ClosestPeersIterator.<PeerInfo>builder(target, p -> keyOf(p.peerId()))
                 .seeds(seeds)
-                .config(lookupConfig)
+                .config(config)
                 .clock(scheduler::nanoTime)
                 .localKey(selfKey);
         return disjointPaths > 1 ? builder.buildDisjoint(disjointPaths) : builder.build();
@@ -585,6 +776,8 @@ public final class KademliaDht implements AutoCloseable {
         private final Key target;
         private Runnable wake;
         private boolean finished;
+        /** Requests sent per peer, to tell a retry's outcome from its predecessor's. */
+        private final java.util.Map<PeerId, Integer> attempts = new java.util.HashMap<>();
 
         Run(Function<Long, LookupState<PeerInfo>> next, Consumer<PeerInfo> onFailure,
             Supplier<java.util.OptionalLong> nextTimer, Function<PeerInfo, KadRequest> request,
@@ -633,10 +826,14 @@ public final class KademliaDht implements AutoCloseable {
 
         private void send(PeerInfo peer) {
             requestsSent.incrementAndGet();
+            int attempt = attempts.merge(peer.peerId(), 1, Integer::sum);
             network.send(peer, request.apply(peer), requestTimeout).whenComplete((r, e) -> scheduler.execute(() -> {
                 if (e != null) {
                     onUnresponsive(peer);
-                    onFailure.accept(peer);
+                    // the failure of an attempt the lookup already timed out and retried is not the retry's
+                    if (attempts.get(peer.peerId()) == attempt) {
+                        onFailure.accept(peer);
+                    }
                 } else {
                     onResponded(peer);
                     onResponse.accept(peer, r);
@@ -662,7 +859,7 @@ public final class KademliaDht implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (Runnable r : new Runnable[] {refreshTask, republishTask, reprovideTask}) {
+        for (Runnable r : new Runnable[] {refreshTask, staleCheckTask, republishTask, reprovideTask}) {
             if (r != null) {
                 r.run();
             }
@@ -689,6 +886,9 @@ public final class KademliaDht implements AutoCloseable {
         private Validators validators = Validators.defaults();
         private boolean serverMode = true;
         private Duration refreshInterval = Duration.ofMinutes(10);
+        private boolean refreshOnBootstrap = true;
+        private boolean checkFullBuckets = true;
+        private Duration staleCheckInterval = Duration.ofMinutes(10);
         private Duration republishInterval = Duration.ofHours(1);
         private Duration reprovideInterval = Duration.ofHours(22);
         private int quorum = 3;
@@ -724,6 +924,24 @@ public final class KademliaDht implements AutoCloseable {
         public Builder serverMode(boolean s) { this.serverMode = s; return this; }
         /** Random-walk refresh period (zero disables). */
         public Builder refreshInterval(Duration d) { this.refreshInterval = d; return this; }
+        /** Whether {@link KademliaDht#bootstrap} refreshes every bucket after the self-lookup (default true). */
+        public Builder refreshOnBootstrap(boolean r) { this.refreshOnBootstrap = r; return this; }
+        /**
+         * Whether a peer offered to a full bucket triggers a ping of that bucket's least recently seen
+         * peer, evicting it for the newcomer if it does not answer (Kademlia's rule; default true).
+         */
+        public Builder checkFullBuckets(boolean c) { this.checkFullBuckets = c; return this; }
+        /**
+         * How often routing-table peers not heard from for that long are pinged and evicted if they do not
+         * answer (default 10 min, go-libp2p-kad-dht's refresh period; zero disables).
+         */
+        public Builder staleCheckInterval(Duration d) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("staleCheckInterval must be >= 0, got " + d);
+            }
+            this.staleCheckInterval = d;
+            return this;
+        }
         /** How often values this node put are stored again at the then-closest peers (zero disables). */
         public Builder republishInterval(Duration d) { this.republishInterval = d; return this; }
         /** How often provided keys are announced again (zero disables). */

@@ -39,10 +39,14 @@ final class SimulateCmd implements Callable<Integer> {
     String churn;
     @Option(names = "--client-fraction", description = "Fraction of unreachable client-mode nodes (default 0).")
     Double clientFraction;
-    @Option(names = "--adversary", description = "none, eclipse, drop or garbage (default none).")
+    @Option(names = "--adversary", description = "none, eclipse, drop, garbage or sybil (default none).")
     String adversary;
     @Option(names = "--adversary-fraction", description = "Fraction of adversary nodes (default 0).")
     Double adversaryFraction;
+    @Option(names = "--sybils", description = "With --adversary sybil: identities ground near --sybil-target.")
+    Integer sybils;
+    @Option(names = "--sybil-target", description = "The key the Sybils surround (default sybil-target).")
+    String sybilTarget;
     @Option(names = {"-d", "--disjoint-paths"}, description = "Disjoint lookup paths (default 1).")
     Integer disjointPaths;
     @Option(names = "--alpha", description = "Lookup parallelism (default 3).")
@@ -110,6 +114,8 @@ final class SimulateCmd implements Callable<Integer> {
         if (clientFraction != null) b.clientFraction(clientFraction);
         if (adversary != null) b.adversary(Adversary.Kind.parse(adversary));
         if (adversaryFraction != null) b.adversaryFraction(adversaryFraction);
+        if (sybils != null) b.sybils(sybils);
+        if (sybilTarget != null) b.sybilTarget(sybilTarget);
         if (disjointPaths != null) b.disjointPaths(disjointPaths);
         if (alpha != null) b.alpha(alpha);
         if (beta != null) b.beta(beta);

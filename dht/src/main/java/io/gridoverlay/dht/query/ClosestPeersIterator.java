@@ -25,7 +25,8 @@ import java.util.function.Predicate;
  * nothing is in flight, and stops at the overall deadline. A request in flight longer than the per-peer
  * timeout stops counting against α and no longer blocks completion; if its answer arrives later it is
  * still used (as rust-libp2p does). A peer whose request failed or timed out is a candidate again until it
- * has been sent {@link LookupConfig#maxAttempts()} requests, so a lost message does not drop it. Closer peers from one response are capped at
+ * has been sent {@link LookupConfig#maxAttempts()} requests, so a lost message does not drop it — whether
+ * the driver reports the failure first or the per-peer timeout expires first. Closer peers from one response are capped at
  * {@link LookupConfig#maxCloserPeersPerResponse()}; the local key (if given) is never a candidate.
  *
  * <p><b>Complexity</b> with n candidates known: {@link #onSuccess} O(r·(log n + n)) for r reported peers
@@ -175,7 +176,7 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
     @Override
     public boolean onSuccess(P peer, Collection<? extends P> closerPeers) {
         Objects.requireNonNull(closerPeers, "closerPeers");
-        Entry<P> e = respondingEntry(peer);
+        Entry<P> e = respondingEntry(peer, true);
         if (e == null) {
             return false;
         }
@@ -194,7 +195,7 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
 
     @Override
     public boolean onFailure(P peer) {
-        Entry<P> e = respondingEntry(peer);
+        Entry<P> e = respondingEntry(peer, false);
         if (e == null) {
             return false;
         }
@@ -204,8 +205,12 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
         return true;
     }
 
-    /** The entry of a peer whose outcome may be reported now (leaving the in-flight set), or null. */
-    private Entry<P> respondingEntry(P peer) {
+    /**
+     * The entry of a peer whose outcome may be reported now (leaving the in-flight set), or null. A late
+     * answer of an attempt that timed out is still used, also while the peer waits for its retry; the late
+     * failure of such an attempt is not news (the timeout already counted it).
+     */
+    private Entry<P> respondingEntry(P peer, boolean success) {
         if (finishReason != null) {
             return null;
         }
@@ -217,7 +222,10 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
             inFlightEntries.remove(e);
             return e;
         }
-        return e.state == PeerState.UNRESPONSIVE ? e : null;
+        if (e.state == PeerState.UNRESPONSIVE) {
+            return e;
+        }
+        return success && e.state == PeerState.NOT_CONTACTED && e.attempts > 0 ? e : null;
     }
 
     @Override
@@ -276,7 +284,9 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
         for (int i = inFlightEntries.size() - 1; i >= 0; i--) {
             Entry<P> e = inFlightEntries.get(i);
             if (nowNanos - e.sentAtNanos >= peerTimeoutNanos) {
-                e.state = PeerState.UNRESPONSIVE;
+                // below the attempt limit a timed-out peer is a candidate again (a lost message is the
+                // likely cause); at the limit it is unresponsive, though a late answer is still used
+                e.state = e.attempts < config.maxAttempts() ? PeerState.NOT_CONTACTED : PeerState.UNRESPONSIVE;
                 inFlightEntries.remove(i);
                 timeouts++;
             }

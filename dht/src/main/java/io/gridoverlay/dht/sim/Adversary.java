@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * Adversarial request behaviour shared by a set of colluding nodes. The adversaries are DHT servers with
- * honest identities (no Sybil key grinding); they differ only in how they answer:
+ * Adversarial request behaviour shared by a set of colluding nodes. Except for {@link Kind#SYBIL} the
+ * adversaries are DHT servers with honest (random) identities; they differ only in how they answer:
  *
  * <ul>
  *   <li>{@link Kind#ECLIPSE}: FIND_NODE, GET_VALUE and GET_PROVIDERS are answered with the k colluders
@@ -22,6 +22,9 @@ import java.util.SplittableRandom;
  *   <li>{@link Kind#DROP}: every request is dropped (the caller times out).</li>
  *   <li>{@link Kind#GARBAGE}: peer-returning requests get either no peers or k random nodes of the whole
  *       network (irrelevant to the key), by a coin flip; stores are acknowledged and discarded.</li>
+ *   <li>{@link Kind#SYBIL}: identities ground (by the simulator) to lie closer to one target key than
+ *       every honest node; requests for exactly that key are answered as {@link Kind#ECLIPSE} does, every
+ *       other request honestly (so the Sybils stay in routing tables and look healthy).</li>
  * </ul>
  *
  * <p>Not thread-safe (simulator thread). Eclipse answers cost O(a·k) for a colluders.
@@ -30,14 +33,14 @@ public final class Adversary {
 
     /** Adversary behaviour. */
     public enum Kind {
-        NONE, ECLIPSE, DROP, GARBAGE;
+        NONE, ECLIPSE, DROP, GARBAGE, SYBIL;
 
         /** Parses a kind name, case-insensitively. */
         public static Kind parse(String s) {
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("adversary '" + s + "' is not one of none, eclipse, drop, garbage", e);
+                throw new IllegalArgumentException("adversary '" + s + "' is not one of none, eclipse, drop, garbage, sybil", e);
             }
         }
     }
@@ -48,6 +51,13 @@ public final class Adversary {
     private final PeerInfo[] everyone;
     private final int k;
     private final SplittableRandom random;
+    private byte[] sybilTarget = new byte[0];
+
+    /** Sets the key that {@link Kind#SYBIL} nodes eclipse (the raw request key, e.g. a record key). */
+    public Adversary sybilTarget(byte[] key) {
+        this.sybilTarget = key.clone();
+        return this;
+    }
 
     /**
      * @param colluders the adversary nodes (with their addresses)
@@ -74,6 +84,9 @@ public final class Adversary {
                 return (from, request, handler) -> lie(request, colludersClosestTo(request.key()));
             case DROP:
                 return (from, request, handler) -> null;
+            case SYBIL:
+                return (from, request, handler) -> java.util.Arrays.equals(request.key(), sybilTarget)
+                        ? lie(request, colludersClosestTo(request.key())) : handler.handle(from, request);
             case GARBAGE:
                 return (from, request, handler) -> lie(request, random.nextBoolean() ? List.of() : randomPeers());
             default:

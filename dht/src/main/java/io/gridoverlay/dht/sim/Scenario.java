@@ -39,13 +39,23 @@ import java.util.Set;
  *   <tr><td>codec</td><td>pass messages through the wire codec [false]</td></tr>
  *   <tr><td>valueChecks, providerChecks</td><td>PUT→GET and PROVIDE→FIND pairs [20, 20]</td></tr>
  *   <tr><td>qualitySample</td><td>nodes whose routing table is scored [100]</td></tr>
+ *   <tr><td>bootstrapRefresh</td><td>a (re)joining node refreshes every bucket after its self-lookup,
+ *       {@code KademliaDht.Builder#refreshOnBootstrap} [true]</td></tr>
+ *   <tr><td>bucketCheck</td><td>a peer offered to a full bucket triggers a ping of the least recently seen
+ *       one, {@code KademliaDht.Builder#checkFullBuckets} [true]</td></tr>
+ *   <tr><td>staleCheck.s</td><td>interval of the check of routing-table peers not heard from for that long,
+ *       0 = off, {@code KademliaDht.Builder#staleCheckInterval} [600]</td></tr>
+ *   <tr><td>sybils, sybilTarget</td><td>with {@code adversary = sybil}: number of adversary identities
+ *       ground to be closer to the key {@code sybilTarget} (UTF-8 bytes, hashed like any record key) than
+ *       every honest node; every measured lookup then looks that key up [0, sybil-target]</td></tr>
  * </table>
  */
 public record Scenario(String name, int nodes, int lookups, long seed, LatencyModel.Config latency, double loss,
         ChurnModel churn, double clientFraction, Adversary.Kind adversary, double adversaryFraction,
         int disjointPaths, int alpha, int beta, int k, Duration peerTimeout, int attempts, boolean answeredOnly,
         Init init, Duration duration,
-        Duration refreshInterval, boolean useCodec, int valueChecks, int providerChecks, int qualitySample) {
+        Duration refreshInterval, boolean useCodec, int valueChecks, int providerChecks, int qualitySample,
+        boolean bootstrapRefresh, boolean bucketCheck, Duration staleCheckInterval, int sybils, String sybilTarget) {
 
     /** How routing tables are filled before measuring. */
     public enum Init {
@@ -58,7 +68,7 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
     private static final Set<String> KEYS = Set.of("name", "nodes", "lookups", "seed", "latency", "rtt.min.ms",
             "rtt.max.ms", "jitter", "loss", "churn", "clientFraction", "adversary", "adversaryFraction",
             "disjointPaths", "alpha", "beta", "k", "peerTimeout.s", "attempts", "results", "init", "duration.s", "refresh.s", "codec",
-            "valueChecks", "providerChecks", "qualitySample");
+            "valueChecks", "providerChecks", "qualitySample", "bootstrapRefresh", "bucketCheck", "staleCheck.s", "sybils", "sybilTarget");
 
     /** Validates ranges. */
     public Scenario {
@@ -86,6 +96,15 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
         if (disjointPaths < 1 || alpha < 1 || k < 1 || beta < 1 || beta > k) {
             throw new IllegalArgumentException("need disjointPaths, alpha, k >= 1 and 1 <= beta <= k, got d="
                     + disjointPaths + " alpha=" + alpha + " beta=" + beta + " k=" + k);
+        }
+        Objects.requireNonNull(sybilTarget, "sybilTarget");
+        Objects.requireNonNull(staleCheckInterval, "staleCheckInterval");
+        if (staleCheckInterval.isNegative()) {
+            throw new IllegalArgumentException("staleCheck.s must be >= 0, got " + staleCheckInterval);
+        }
+        if (sybils < 0 || (adversary == Adversary.Kind.SYBIL) != (sybils > 0) || sybils >= nodes) {
+            throw new IllegalArgumentException("sybils must be >= 1 (and fewer than nodes) exactly when adversary"
+                    + " is sybil, got " + sybils + " with adversary " + adversary);
         }
         if (attempts < 1) {
             throw new IllegalArgumentException("attempts must be >= 1, got " + attempts);
@@ -126,6 +145,11 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
         b.valueChecks = valueChecks;
         b.providerChecks = providerChecks;
         b.qualitySample = qualitySample;
+        b.bootstrapRefresh = bootstrapRefresh;
+        b.bucketCheck = bucketCheck;
+        b.staleCheckInterval = staleCheckInterval;
+        b.sybils = sybils;
+        b.sybilTarget = sybilTarget;
         return b;
     }
 
@@ -188,6 +212,11 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
             if (p.containsKey("valueChecks")) b.valueChecks(Integer.parseInt(p.getProperty("valueChecks").trim()));
             if (p.containsKey("providerChecks")) b.providerChecks(Integer.parseInt(p.getProperty("providerChecks").trim()));
             if (p.containsKey("qualitySample")) b.qualitySample(Integer.parseInt(p.getProperty("qualitySample").trim()));
+            if (p.containsKey("bootstrapRefresh")) b.bootstrapRefresh(parseBoolean(p.getProperty("bootstrapRefresh")));
+            if (p.containsKey("bucketCheck")) b.bucketCheck(parseBoolean(p.getProperty("bucketCheck")));
+            if (p.containsKey("staleCheck.s")) b.staleCheckInterval(seconds(p.getProperty("staleCheck.s")));
+            if (p.containsKey("sybils")) b.sybils(Integer.parseInt(p.getProperty("sybils").trim()));
+            if (p.containsKey("sybilTarget")) b.sybilTarget(p.getProperty("sybilTarget").trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("malformed number in scenario: " + e.getMessage(), e);
         }
@@ -255,6 +284,11 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
         p.setProperty("valueChecks", Integer.toString(valueChecks));
         p.setProperty("providerChecks", Integer.toString(providerChecks));
         p.setProperty("qualitySample", Integer.toString(qualitySample));
+        p.setProperty("bootstrapRefresh", Boolean.toString(bootstrapRefresh));
+        p.setProperty("bucketCheck", Boolean.toString(bucketCheck));
+        p.setProperty("staleCheck.s", Double.toString(staleCheckInterval.toMillis() / 1000.0));
+        p.setProperty("sybils", Integer.toString(sybils));
+        p.setProperty("sybilTarget", sybilTarget);
         return p;
     }
 
@@ -284,6 +318,11 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
         private int valueChecks = 20;
         private int providerChecks = 20;
         private int qualitySample = 100;
+        private boolean bootstrapRefresh = true;
+        private boolean bucketCheck = true;
+        private Duration staleCheckInterval = Duration.ofMinutes(10);
+        private int sybils;
+        private String sybilTarget = "sybil-target";
 
         private Builder() {
         }
@@ -312,11 +351,17 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
         public Builder valueChecks(int v) { valueChecks = v; return this; }
         public Builder providerChecks(int v) { providerChecks = v; return this; }
         public Builder qualitySample(int v) { qualitySample = v; return this; }
+        public Builder bootstrapRefresh(boolean v) { bootstrapRefresh = v; return this; }
+        public Builder bucketCheck(boolean v) { bucketCheck = v; return this; }
+        public Builder staleCheckInterval(Duration v) { staleCheckInterval = v; return this; }
+        public Builder sybils(int v) { sybils = v; return this; }
+        public Builder sybilTarget(String v) { sybilTarget = v; return this; }
 
         public Scenario build() {
             return new Scenario(name, nodes, lookups, seed, latency, loss, churn, clientFraction, adversary,
                     adversaryFraction, disjointPaths, alpha, beta == -1 ? Math.min(LookupConfig.DEFAULT_RESILIENCY, k) : beta, k, peerTimeout, attempts, answeredOnly, init, duration, refreshInterval,
-                    useCodec, valueChecks, providerChecks, qualitySample);
+                    useCodec, valueChecks, providerChecks, qualitySample, bootstrapRefresh, bucketCheck, staleCheckInterval, sybils,
+                    sybilTarget);
         }
     }
 }

@@ -64,6 +64,23 @@ public final class SimulatedNetwork {
         KadResponse answer(PeerInfo from, KadRequest request, KadRequestHandler handler);
     }
 
+    /**
+     * Sees every message of the network as it happens (for diagnosis; never changes the outcome). Called on
+     * the loop thread; implementations must not schedule events or draw from the network's randomness.
+     */
+    public interface MessageObserver {
+        /** No observation. */
+        MessageObserver NONE = new MessageObserver() { };
+
+        /** {@code from} sent {@code request} to {@code to}; {@code lost} if the message is dropped or unroutable. */
+        default void onRequestSent(int from, PeerInfo to, KadRequest request, boolean lost) {
+        }
+
+        /** A response to {@code request} from {@code responder} reached the waiting caller {@code requester}. */
+        default void onResponseDelivered(int requester, PeerId responder, KadRequest request, KadResponse response) {
+        }
+    }
+
     private static final class Event implements Comparable<Event> {
         final long time;
         final long seq;
@@ -96,6 +113,7 @@ public final class SimulatedNetwork {
     private long messagesLost;
     private long taskErrors;
     private long[] handled = new long[16];
+    private MessageObserver observer = MessageObserver.NONE;
 
     /**
      * A network with the given latency model, per-message loss probability and codec flag.
@@ -110,6 +128,11 @@ public final class SimulatedNetwork {
         this.loss = loss;
         this.codec = useCodec ? KadCodec.withDefaults() : null;
         this.random = new SplittableRandom(seed);
+    }
+
+    /** Installs the observer of every message ({@link MessageObserver#NONE} to stop observing). */
+    public void setObserver(MessageObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
     }
 
     /** Virtual time in nanoseconds since {@link #EPOCH}. */
@@ -337,8 +360,10 @@ public final class SimulatedNetwork {
                 });
             }
             if (target == null || lost()) {
+                observer.onRequestSent(index, peer, request, true);
                 return f;
             }
+            observer.onRequestSent(index, peer, request, false);
             long delay = latency.oneWayNanos(index, target.index, random.nextDouble());
             at(now + delay, () -> target.receive(this, payload, request, f, cancelTimer));
             return f;
@@ -390,15 +415,19 @@ public final class SimulatedNetwork {
                 f.completeExceptionally(new KadNetworkException(k, responder + " refused " + sent.type()));
                 return;
             }
+            KadResponse response;
             if (reply instanceof byte[] bytes) {
                 try {
-                    f.complete(codec.decodeResponse(bytes, sent));
+                    response = codec.decodeResponse(bytes, sent);
                 } catch (KadProtocolException e) {
                     f.completeExceptionally(new KadNetworkException(Kind.PROTOCOL, "bad response from " + responder, e));
+                    return;
                 }
-                return;
+            } else {
+                response = (KadResponse) reply;
             }
-            f.complete((KadResponse) reply);
+            observer.onResponseDelivered(index, responder, sent, response);
+            f.complete(response);
         }
 
         @Override

@@ -5,6 +5,8 @@ import io.gridoverlay.core.identity.Ed25519;
 import io.gridoverlay.core.identity.PeerId;
 import io.gridoverlay.dht.KademliaDht;
 import io.gridoverlay.dht.LookupResult;
+import io.gridoverlay.dht.protocol.KadRequest;
+import io.gridoverlay.dht.protocol.KadResponse;
 import io.gridoverlay.dht.protocol.PeerInfo;
 import io.gridoverlay.dht.query.LookupConfig;
 import io.gridoverlay.dht.record.ProviderStoreConfig;
@@ -62,6 +64,9 @@ public final class Simulation {
         final Role role;
         boolean online;
         int incarnation;
+        /** Virtual time of the last start (0 for nodes online from the beginning) and of the last crash. */
+        long upSince;
+        long downSince = Long.MIN_VALUE;
         SimulatedNetwork.Endpoint endpoint;
         KademliaDht dht;
         final List<Op> ops = new ArrayList<>(0);
@@ -109,6 +114,61 @@ public final class Simulation {
     private long measureStart;
     private boolean measuring;
     private boolean ran;
+    /** Measured lookups in flight, by FIND_NODE key, observed on the network for the miss diagnosis. */
+    private final Map<java.nio.ByteBuffer, Trace> traces = new HashMap<>();
+
+    /** What the network showed of one measured lookup: seeds, peers learned, contacted and answered. */
+    private static final class Trace {
+        final int source;
+        final Set<Integer> learned = new HashSet<>();
+        final Set<Integer> contacted = new HashSet<>();
+        final Set<Integer> answered = new HashSet<>();
+        final int seeds;
+
+        Trace(int source, Set<Integer> seeds) {
+            this.source = source;
+            this.learned.addAll(seeds);
+            this.seeds = seeds.size();
+        }
+    }
+
+    private final SimulatedNetwork.MessageObserver observer = new SimulatedNetwork.MessageObserver() {
+        @Override
+        public void onRequestSent(int from, PeerInfo to, KadRequest request, boolean lost) {
+            Trace t = traceOf(from, request);
+            Integer i = indexOf.get(to.peerId());
+            if (t != null && i != null) {
+                t.contacted.add(i);
+            }
+        }
+
+        @Override
+        public void onResponseDelivered(int requester, PeerId responder, KadRequest request, KadResponse response) {
+            Trace t = traceOf(requester, request);
+            Integer i = indexOf.get(responder);
+            if (t == null || i == null) {
+                return;
+            }
+            t.answered.add(i);
+            for (PeerInfo p : response.closerPeers()) {
+                Integer c = indexOf.get(p.peerId());
+                if (c != null) {
+                    t.learned.add(c);
+                }
+            }
+        }
+    };
+
+    private Trace traceOf(int from, KadRequest request) {
+        if (traces.isEmpty() || !(request instanceof KadRequest.FindNode)) {
+            return null;
+        }
+        return traces.get(traceKey(from, request.key()));
+    }
+
+    private static java.nio.ByteBuffer traceKey(int source, byte[] key) {
+        return java.nio.ByteBuffer.allocate(4 + key.length).putInt(source).put(key).flip();
+    }
 
     public Simulation(Scenario scenario, ProgressListener progress) {
         this.s = Objects.requireNonNull(scenario, "scenario");
@@ -156,7 +216,8 @@ public final class Simulation {
         Role[] roles = new Role[n];
         Arrays.fill(roles, Role.SERVER);
         int[] perm = permutation(n);
-        int adversaries = s.adversary() == Adversary.Kind.NONE ? 0 : (int) Math.round(s.adversaryFraction() * n);
+        int adversaries = s.adversary() == Adversary.Kind.NONE ? 0
+                : s.adversary() == Adversary.Kind.SYBIL ? s.sybils() : (int) Math.round(s.adversaryFraction() * n);
         int clients = (int) Math.round(s.clientFraction() * n);
         for (int i = 0; i < adversaries; i++) {
             roles[perm[i]] = Role.ADVERSARY;
@@ -176,6 +237,9 @@ public final class Simulation {
             nodes[i] = new Node(i, new PeerInfo(id, List.of(addr)), keys[i], roles[i]);
             indexOf.put(id, i);
         }
+        if (s.adversary() == Adversary.Kind.SYBIL) {
+            grindSybils(keys);
+        }
         truth = new GroundTruth(keys);
         if (adversaries > 0) {
             List<PeerInfo> colluders = new ArrayList<>();
@@ -188,7 +252,52 @@ public final class Simulation {
                     colluderKeys.add(node.key);
                 }
             }
-            adversary = new Adversary(s.adversary(), colluders, colluderKeys, everyone, s.k(), s.seed() + 3);
+            adversary = new Adversary(s.adversary(), colluders, colluderKeys, everyone, s.k(), s.seed() + 3)
+                    .sybilTarget(sybilTargetBytes());
+        }
+    }
+
+    private byte[] sybilTargetBytes() {
+        return s.sybilTarget().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Replaces every adversary's identity with a ground one: a SHA-256 peer id (the form RSA and other
+     * large keys take) drawn at random until its Kademlia key is closer to the Sybil target than every
+     * honest node's key. An attacker grinds key pairs instead; the expected number of hash trials is the
+     * same, about (honest nodes + 1) per identity.
+     */
+    private void grindSybils(Key[] keys) {
+        Key target = Key.sha256(sybilTargetBytes());
+        Key closestHonest = null;
+        for (Node node : nodes) {
+            if (node.role != Role.ADVERSARY
+                    && (closestHonest == null || target.compareDistance(node.key, closestHonest) < 0)) {
+                closestHonest = node.key;
+            }
+        }
+        byte[] id = new byte[34];
+        id[0] = 0x12;
+        id[1] = 32;
+        byte[] digest = new byte[32];
+        for (int i = 0; i < nodes.length; i++) {
+            Node old = nodes[i];
+            if (old.role != Role.ADVERSARY) {
+                continue;
+            }
+            PeerId pid;
+            Key key;
+            do {
+                fill(digest);
+                System.arraycopy(digest, 0, id, 2, 32);
+                pid = PeerId.fromBytes(id);
+                key = KademliaDht.keyOf(pid);
+            } while (closestHonest != null && target.compareDistance(key, closestHonest) >= 0
+                    || indexOf.containsKey(pid));
+            indexOf.remove(old.info.peerId());
+            indexOf.put(pid, i);
+            keys[i] = key;
+            nodes[i] = new Node(i, new PeerInfo(pid, old.info.addresses()), key, Role.ADVERSARY);
         }
     }
 
@@ -234,6 +343,9 @@ public final class Simulation {
                 .disjointPaths(s.disjointPaths())
                 .serverMode(n.role != Role.CLIENT)
                 .refreshInterval(s.refreshInterval())
+                .refreshOnBootstrap(s.bootstrapRefresh())
+                .checkFullBuckets(s.bucketCheck())
+                .staleCheckInterval(s.staleCheckInterval())
                 .recordStore(RecordStoreConfig.builder().clock(net.clock()).build())
                 .providerStore(ProviderStoreConfig.builder().clock(net.clock()).build())
                 .seed(s.seed() * 31 + n.index * 1_000_003L + n.incarnation)
@@ -241,10 +353,12 @@ public final class Simulation {
         n.dht = dht;
         n.endpoint.onServerIdentified(peer -> dht.addPeer(peer, true));
         n.online = true;
+        n.upSince = net.nanoTime();
     }
 
     private void crash(Node n) {
         n.online = false;
+        n.downSince = net.nanoTime();
         n.dht.close();
         n.endpoint.close();
         n.dht = null;
@@ -303,6 +417,7 @@ public final class Simulation {
             for (Node n : nodes) {
                 if (n.online) {
                     oracleFill(n);
+                    n.dht.startMaintenance(); // as bootstrap would: periodic refresh and stale-peer check
                     net.runUntil(net.nanoTime());
                 }
             }
@@ -391,6 +506,9 @@ public final class Simulation {
             joined.add(n);
         }
         net.runUntil(() -> pending[0] == 0);
+        if (s.bootstrapRefresh()) {
+            return; // bootstrap already refreshed every bucket
+        }
         t = net.nanoTime();
         for (Node n : joined) {
             pending[0]++;
@@ -406,6 +524,7 @@ public final class Simulation {
         measureStart = net.nanoTime();
         measuring = true;
         net.resetCounters();
+        net.setObserver(observer);
         totalOps = s.lookups() + s.valueChecks() + s.providerChecks();
         if (s.churn().enabled()) {
             for (Node n : nodes) {
@@ -428,6 +547,7 @@ public final class Simulation {
         long deadline = measureStart + span + Duration.ofMinutes(10).toNanos();
         net.runUntil(() -> finished >= totalOps || net.nanoTime() > deadline);
         measuring = false;
+        net.setObserver(SimulatedNetwork.MessageObserver.NONE);
     }
 
     private static long spread(int j, int count, long span) {
@@ -464,19 +584,44 @@ public final class Simulation {
         }
         byte[] keyBytes = new byte[32];
         fill(keyBytes);
+        if (s.adversary() == Adversary.Kind.SYBIL) {
+            keyBytes = sybilTargetBytes();
+        }
         long start = net.nanoTime();
         Op op = track(src);
+        Key target = Key.sha256(keyBytes);
+        Set<Integer> seeds = new HashSet<>();
+        for (PeerInfo p : src.dht.localClosestPeers(target, s.k())) {
+            Integer i = indexOf.get(p.peerId());
+            if (i != null) {
+                seeds.add(i);
+            }
+        }
+        java.nio.ByteBuffer traceKey = traceKey(src.index, keyBytes);
+        Trace trace = new Trace(src.index, seeds);
+        traces.put(traceKey, trace);
         src.dht.findClosestPeers(keyBytes).whenComplete((r, e) -> {
+            traces.remove(traceKey);
             if (op.finish()) {
                 untrack(src, op);
                 if (e == null) {
-                    record(id, src, Key.sha256(keyBytes), start, r);
+                    record(id, src, target, start, r, trace);
                 }
             }
         });
     }
 
-    private void record(int id, Node src, Key target, long start, LookupResult r) {
+    /** Whether server {@code i} was live for the whole interval from {@code start} to now. */
+    private boolean liveThroughout(int i, long start) {
+        return isLiveServer(i) && nodes[i].upSince <= start;
+    }
+
+    /** Whether server {@code i} was live at some moment between {@code start} and now. */
+    private boolean liveSometime(int i, long start) {
+        return nodes[i].role != Role.CLIENT && (nodes[i].online || nodes[i].downSince >= start);
+    }
+
+    private void record(int id, Node src, Key target, long start, LookupResult r, Trace trace) {
         int[] all = truth.closest(target, s.k(), i -> i != src.index && isLiveServer(i));
         int[] honest = truth.closest(target, s.k(), i -> i != src.index && isLiveServer(i)
                 && nodes[i].role != Role.ADVERSARY);
@@ -490,10 +635,49 @@ public final class Simulation {
         int overlap = count(all, result::contains);
         int honestOverlap = count(honest, result::contains);
         boolean exact = overlap == all.length && result.size() == all.length;
+        int[] stable = truth.closest(target, s.k(), i -> i != src.index && liveThroughout(i, start));
+        int[] fair = truth.closest(target, s.k(), i -> i != src.index
+                && (liveThroughout(i, start) || (result.contains(i) && liveSometime(i, start))));
+        boolean fairExact = count(fair, result::contains) == fair.length && result.size() == fair.length;
+        int stableOverlap = count(stable, result::contains);
+        int truthJoined = count(all, i -> nodes[i].upSince > start);
+        int[] miss = new int[5];
+        Set<Integer> strict = new HashSet<>();
+        for (int i : all) {
+            strict.add(i);
+            if (result.contains(i)) {
+                continue;
+            }
+            if (nodes[i].upSince > start) {
+                miss[0]++;
+            } else if (!trace.learned.contains(i)) {
+                miss[1]++;
+            } else if (!trace.contacted.contains(i)) {
+                miss[2]++;
+            } else if (!trace.answered.contains(i)) {
+                miss[3]++;
+            } else {
+                miss[4]++;
+            }
+        }
+        int[] extra = new int[3];
+        for (int i : result) {
+            if (strict.contains(i)) {
+                continue;
+            }
+            if (!nodes[i].online) {
+                extra[nodes[i].downSince >= start ? 1 : 0]++;
+            } else {
+                extra[2]++;
+            }
+        }
         var st = r.stats();
         samples.add(new LookupSample(id, src.index, src.role == Role.CLIENT, (start - measureStart) / 1e6,
                 (net.nanoTime() - start) / 1e6, st.rounds(), st.requests(), st.failures() + st.timeouts(),
-                r.peers().size(), all.length, overlap, exact, honestOverlap));
+                r.peers().size(), all.length, overlap, exact, honestOverlap, stable.length, stableOverlap, fairExact,
+                truthJoined, miss[0], miss[1], miss[2], miss[3], miss[4], extra[0], extra[1], extra[2],
+                src.upSince < measureStart ? -1 : (start - src.upSince) / 1e6, trace.seeds,
+                count(honest, trace.answered::contains) > 0));
     }
 
     private static int count(int[] a, IntPredicate p) {
@@ -604,12 +788,35 @@ public final class Simulation {
             }
         }
         double[] quality = tableQuality();
+        int completed = Math.max(1, samples.size());
+        double fairExact = samples.stream().filter(LookupSample::fairExact).count() / (double) completed;
+        double stableOverlap = samples.stream()
+                .mapToDouble(x -> x.stableTruthSize() == 0 ? 1 : x.stableOverlap() / (double) x.stableTruthSize())
+                .average().orElse(Double.NaN);
+        double moved = samples.stream().filter(x -> x.truthJoined() > 0).count() / (double) completed;
+        var misses = new SimulationResult.Misses(sum(LookupSample::missJoined), sum(LookupSample::missNeverLearned),
+                sum(LookupSample::missUncontacted), sum(LookupSample::missNoAnswer), sum(LookupSample::missAnswered));
+        var extras = new SimulationResult.Extras(sum(LookupSample::extraStale), sum(LookupSample::extraLeft),
+                sum(LookupSample::extraLiveFarther));
+        List<LookupSample> fresh = samples.stream().filter(x -> x.sourceAgeMillis() >= 0 && x.sourceAgeMillis() < FRESH_SOURCE_MILLIS).toList();
+        double freshExact = fresh.isEmpty() ? Double.NaN
+                : fresh.stream().filter(LookupSample::exact).count() / (double) fresh.size();
         return new SimulationResult.Summary(lookupsIssued, samples.size(), exact, overlap, honest,
                 SimulationResult.quantile(rounds, 0.5), mean(rounds), SimulationResult.quantile(rounds, 0.95),
                 mean(requests), SimulationResult.quantile(requests, 0.5), SimulationResult.quantile(latency, 0.5),
                 SimulationResult.quantile(latency, 0.95), loadMax, servers == 0 ? 0 : loadSum / (double) servers,
                 quality[0], quality[1], valueChecks, valueSuccesses, providerChecks, providerSuccesses, net.messages(),
-                net.messagesLost(), rejoins, online, net.taskErrors());
+                net.messagesLost(), rejoins, online, net.taskErrors(), fairExact, stableOverlap, moved, misses, extras,
+                fresh.size(), freshExact,
+                samples.stream().filter(x -> x.honestOverlap() > 0).count() / (double) completed,
+                samples.stream().filter(LookupSample::honestAnswered).count() / (double) completed);
+    }
+
+    /** A lookup source that (re)joined less than this long before the lookup counts as fresh. */
+    private static final double FRESH_SOURCE_MILLIS = 60_000;
+
+    private long sum(java.util.function.ToIntFunction<LookupSample> f) {
+        return samples.stream().mapToLong(f::applyAsInt).sum();
     }
 
     private static double mean(double[] v) {
@@ -668,6 +875,11 @@ public final class Simulation {
     /** For tests: the peer of node {@code index}. */
     PeerInfo info(int index) {
         return nodes[index].info;
+    }
+
+    /** For tests: whether node {@code index} is an adversary (eclipse, drop, garbage or Sybil). */
+    boolean isAdversary(int index) {
+        return nodes[index].role == Role.ADVERSARY;
     }
 
     /** For tests: the ground truth. */

@@ -117,6 +117,31 @@ public final class SimulationReport {
         row(b, "rejoins during measurement", Long.toString(s.rejoins()));
         row(b, "nodes online at end", Integer.toString(s.onlineAtEnd()));
         row(b, "errors in simulated code", Long.toString(s.taskErrors()));
+        b.append("\n## Success definitions and miss diagnosis\n\n");
+        b.append("Strict: result = the k closest servers live at completion. Stable overlap: share of the k closest ")
+                .append("servers live for the whole lookup that was returned. Fair: result = the k closest among the ")
+                .append("servers live for the whole lookup plus returned peers live at some moment of it.\n\n");
+        b.append("| measure | value |\n| --- | --- |\n");
+        row(b, "exact (strict, truth at completion)", pct(s.exactFraction()));
+        row(b, "exact (fair, truth over the lookup interval)", pct(s.fairExactFraction()));
+        row(b, "mean overlap with the stable truth", pct(s.meanStableOverlap()));
+        row(b, "lookups whose strict truth moved (a true-closest peer joined during the lookup)",
+                pct(s.movedTruthFraction()));
+        SimulationResult.Misses m = s.misses();
+        long total = Math.max(1, m.total());
+        row(b, "missed strict-truth peers (sum over lookups)", Long.toString(m.total()));
+        row(b, "— joined during the lookup", share(m.joined(), total));
+        row(b, "— never learned (no contacted node reported it)", share(m.neverLearned(), total));
+        row(b, "— learned, never contacted", share(m.uncontacted(), total));
+        row(b, "— contacted, no answer reached the source", share(m.noAnswer(), total));
+        row(b, "— answered, not returned", share(m.answered(), total));
+        SimulationResult.Extras x = s.extras();
+        row(b, "returned peers outside the strict truth: stale / left during / live but farther",
+                x.stale() + " / " + x.left() + " / " + x.liveFarther());
+        row(b, "lookups that returned / were answered by an honest true-closest peer",
+                pct(s.honestReturnedFraction()) + " / " + pct(s.honestAnsweredFraction()));
+        row(b, "lookups from sources (re)joined < 60 s before (strict exact among them)",
+                s.freshSourceLookups() + " (" + pct(s.freshSourceExact()) + ")");
         b.append("\n## Costs\n\n| measure | value |\n| --- | --- |\n");
         row(b, "identities (wall ms)", Long.toString(c.identityMillis()));
         row(b, "set-up (wall ms)", Long.toString(c.initMillis()));
@@ -133,6 +158,10 @@ public final class SimulationReport {
 
     private static String pct(double v) {
         return String.format(Locale.ROOT, "%.2f %%", 100 * v);
+    }
+
+    private static String share(long part, long total) {
+        return part + " (" + String.format(Locale.ROOT, "%.1f %%", 100.0 * part / total) + ")";
     }
 
     private static String fmt(double v) {

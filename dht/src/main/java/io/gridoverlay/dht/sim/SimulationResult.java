@@ -50,12 +50,27 @@ public record SimulationResult(Scenario scenario, List<LookupSample> lookups, Su
      * @param rejoins             crash-rejoin cycles during the measurement phase
      * @param onlineAtEnd         nodes online at the end
      * @param taskErrors          exceptions thrown by simulated code (should be 0)
+     * @param fairExactFraction   completed lookups whose result equals the fair true set ({@link LookupSample})
+     * @param meanStableOverlap   mean fraction of the stable true set (live for the whole lookup) found
+     * @param movedTruthFraction  completed lookups whose strict true set holds a node that joined during it
+     * @param misses              missed strict-truth peers by cause, summed over lookups: joined during the
+     *                            lookup, never learned, learned but uncontacted, contacted without answer,
+     *                            answered but not returned
+     * @param extras              returned peers outside the strict truth, summed: stale, left during the
+     *                            lookup, live but farther
+     * @param freshSourceLookups  lookups whose source had (re)joined less than 60 s before
+     * @param freshSourceExact    strict exact fraction among those (NaN if none)
+     * @param honestReturnedFraction lookups that returned at least one of the k closest live honest servers
+     * @param honestAnsweredFraction lookups that one of the k closest live honest servers answered
      */
     public record Summary(int lookupsIssued, int lookupsCompleted, double exactFraction, double meanOverlap,
             double meanHonestOverlap, double roundsMedian, double roundsMean, double roundsP95, double requestsMean,
             double requestsMedian, double latencyMedianMillis, double latencyP95Millis, long loadMax, double loadMean,
             double tableQuality, double tableStale, int valueChecks, int valueSuccesses, int providerChecks,
-            int providerSuccesses, long messages, long messagesLost, long rejoins, int onlineAtEnd, long taskErrors) {
+            int providerSuccesses, long messages, long messagesLost, long rejoins, int onlineAtEnd, long taskErrors,
+            double fairExactFraction, double meanStableOverlap, double movedTruthFraction, Misses misses,
+            Extras extras, int freshSourceLookups, double freshSourceExact, double honestReturnedFraction,
+            double honestAnsweredFraction) {
 
         /** Named values in a stable order (for the summary CSV and Markdown). */
         public Map<String, String> asMap() {
@@ -85,12 +100,39 @@ public record SimulationResult(Scenario scenario, List<LookupSample> lookups, Su
             m.put("rejoins", Long.toString(rejoins));
             m.put("online_at_end", Integer.toString(onlineAtEnd));
             m.put("task_errors", Long.toString(taskErrors));
+            m.put("fair_exact_fraction", f(fairExactFraction));
+            m.put("mean_stable_overlap", f(meanStableOverlap));
+            m.put("moved_truth_fraction", f(movedTruthFraction));
+            m.put("miss_joined", Long.toString(misses.joined()));
+            m.put("miss_never_learned", Long.toString(misses.neverLearned()));
+            m.put("miss_uncontacted", Long.toString(misses.uncontacted()));
+            m.put("miss_no_answer", Long.toString(misses.noAnswer()));
+            m.put("miss_answered", Long.toString(misses.answered()));
+            m.put("extra_stale", Long.toString(extras.stale()));
+            m.put("extra_left", Long.toString(extras.left()));
+            m.put("extra_live_farther", Long.toString(extras.liveFarther()));
+            m.put("fresh_source_lookups", Integer.toString(freshSourceLookups));
+            m.put("fresh_source_exact", f(freshSourceExact));
+            m.put("honest_returned_fraction", f(honestReturnedFraction));
+            m.put("honest_answered_fraction", f(honestAnsweredFraction));
             return m;
         }
 
         private static String f(double v) {
             return String.format(Locale.ROOT, "%.4f", v);
         }
+    }
+
+    /** Missed strict-truth peers by cause, summed over lookups (see {@link LookupSample}). */
+    public record Misses(long joined, long neverLearned, long uncontacted, long noAnswer, long answered) {
+        /** All misses. */
+        public long total() {
+            return joined + neverLearned + uncontacted + noAnswer + answered;
+        }
+    }
+
+    /** Returned peers outside the strict truth, summed over lookups (see {@link LookupSample}). */
+    public record Extras(long stale, long left, long liveFarther) {
     }
 
     /**

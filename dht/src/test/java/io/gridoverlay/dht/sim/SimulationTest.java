@@ -1,6 +1,7 @@
 package io.gridoverlay.dht.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gridoverlay.dht.KademliaDht;
 import io.gridoverlay.dht.LookupResult;
@@ -37,6 +38,26 @@ class SimulationTest {
         assertThat(a.summary().taskErrors()).isZero();
         SimulationResult other = Simulation.run(s.toBuilder().seed(43).build());
         assertThat(other.lookups()).isNotEqualTo(a.lookups());
+    }
+
+    @Test
+    void missDiagnosisAccountsForEveryMissedAndEveryExtraPeer() {
+        SimulationResult r = Simulation.run(small().seed(21).loss(0.1).churn(ChurnModel.parse("exp:120:120"))
+                .lookups(60).build());
+        assertThat(r.summary().rejoins()).isPositive();
+        assertThat(r.lookups()).isNotEmpty().allSatisfy(l -> {
+            assertThat(l.missJoined() + l.missNeverLearned() + l.missUncontacted() + l.missNoAnswer()
+                    + l.missAnswered()).isEqualTo(l.truthSize() - l.overlap());
+            assertThat(l.extraStale() + l.extraLeft() + l.extraLiveFarther()).isEqualTo(l.resultSize() - l.overlap());
+            assertThat(l.missJoined()).isLessThanOrEqualTo(l.truthJoined());
+            if (l.exact()) {
+                assertThat(l.fairExact()).as("strict success implies fair success").isTrue();
+            }
+        });
+        SimulationResult.Misses m = r.summary().misses();
+        long missed = r.lookups().stream().mapToLong(l -> l.truthSize() - l.overlap()).sum();
+        assertThat(m.total()).isEqualTo(missed).isPositive();
+        assertThat(r.summary().fairExactFraction()).isGreaterThanOrEqualTo(r.summary().exactFraction());
     }
 
     @Test
@@ -95,6 +116,41 @@ class SimulationTest {
         SimulationResult honest = Simulation.run(eclipse.toBuilder().adversary(Adversary.Kind.NONE).build());
         assertThat(d1.summary().meanHonestOverlap()).isLessThan(honest.summary().meanHonestOverlap());
         assertThat(d4.summary().meanHonestOverlap()).isGreaterThanOrEqualTo(d1.summary().meanHonestOverlap());
+    }
+
+    @Test
+    void sybilIdentitiesAreGroundCloserToTheTargetThanEveryHonestNode() {
+        Scenario s = small().nodes(300).seed(13).adversary(Adversary.Kind.SYBIL).sybils(15).build();
+        Simulation sim = new Simulation(s, Simulation.ProgressListener.NONE);
+        sim.setUp();
+        Key target = Key.sha256(s.sybilTarget().getBytes(StandardCharsets.UTF_8));
+        int[] closest = sim.truth().closest(target, 16, i -> true);
+        for (int j = 0; j < 15; j++) {
+            assertThat(sim.isAdversary(closest[j])).as("rank %s is a Sybil", j).isTrue();
+        }
+        assertThat(sim.isAdversary(closest[15])).as("then the honest nodes").isFalse();
+        assertThat(IntStream.range(0, 300).filter(sim::isAdversary).count()).isEqualTo(15);
+    }
+
+    @Test
+    void sybilsEclipseLookupsOfTheirTargetKey() {
+        Scenario s = small().nodes(300).lookups(30).seed(14).adversary(Adversary.Kind.SYBIL).sybils(20).build();
+        SimulationResult d1 = Simulation.run(s);
+        // every lookup targets the Sybil key, whose 20 closest servers are all Sybils
+        assertThat(d1.lookups()).hasSize(30).allSatisfy(l -> assertThat(l.overlap()).isLessThanOrEqualTo(20));
+        assertThat(d1.summary().honestReturnedFraction()).isLessThan(0.5);
+        // the Sybils answer other keys honestly: the PUT/GET and PROVIDE/FIND checks still succeed
+        assertThat(d1.summary().valueSuccesses()).isEqualTo(d1.summary().valueChecks());
+        SimulationResult few = Simulation.run(s.toBuilder().sybils(2).disjointPaths(4).build());
+        assertThat(few.summary().honestReturnedFraction()).isEqualTo(1.0);
+    }
+
+    @Test
+    void sybilCountIsRequiredExactlyWithTheSybilAdversary() {
+        assertThatThrownBy(() -> small().adversary(Adversary.Kind.SYBIL).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sybils");
+        assertThatThrownBy(() -> small().sybils(3).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sybils");
     }
 
     @Test
