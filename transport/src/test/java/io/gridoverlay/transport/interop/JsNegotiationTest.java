@@ -106,6 +106,8 @@ class JsNegotiationTest {
         // wait for this connection to leave the table rather than for the table to empty
         waitUntil(() -> !host.connections(js.peerId()).contains(out));
 
+        // js may not have processed our close yet and would hand back that dead connection: drop it first
+        js.callSync("hangUp", "addr", addr(host));
         JsPeer.Reply r = js.callSync("dial", "addr", addr(host));
         assertThat(r.string("multiplexer")).isEqualTo(Host.YAMUX);
         waitUntil(() -> !host.connections(js.peerId()).isEmpty());
