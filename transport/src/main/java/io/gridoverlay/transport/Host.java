@@ -167,6 +167,7 @@ public final class Host implements AutoCloseable {
                 .channel(serverChannelClass)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, readSizes())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -379,6 +380,7 @@ public final class Host implements AutoCloseable {
                 .group(group)
                 .channel(channelClass)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, readSizes())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.handshakeTimeout().toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -706,6 +708,15 @@ public final class Host implements AutoCloseable {
             default:
                 throw new TransportException("unsupported address " + a);
         }
+    }
+
+    /**
+     * Socket read sizes adapting between 2 KiB and 256 KiB (Netty's default stops at 64 KiB): a full Noise
+     * frame is 65,537 bytes on the wire, so 64 KiB reads split every frame and the decoder had to merge
+     * (copy) each one; larger reads under bulk load leave most frames whole. Idle connections shrink back.
+     */
+    private static io.netty.channel.RecvByteBufAllocator readSizes() {
+        return new io.netty.channel.AdaptiveRecvByteBufAllocator(512, 2048, 256 * 1024);
     }
 
     static Multiaddr toMultiaddr(InetSocketAddress s) {
