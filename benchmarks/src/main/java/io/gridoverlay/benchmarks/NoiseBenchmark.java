@@ -33,11 +33,13 @@ import org.openjdk.jmh.infra.Blackhole;
  * back end also with the ciphers of a real handshake; and multistream-select message encode/decode.
  * MB/s = ops/s × 65536 / 10^6 (for encrypt+decrypt, each way).
  *
- * <p>Measured on the shared 2-core build machine (AMD EPYC, AVX2, no AVX-512), encrypt of 64 KiB, by
- * thread CPU time because the machine was loaded (JMH wall-clock scores were 2-4× lower, same order):
- * JDK 25: FAST ~600 MB/s, JDK ~435, BOUNCY_CASTLE ~220; JDK 17: FAST ~290, JDK ~236, BOUNCY_CASTLE ~195;
- * {@code openssl speed -evp chacha20-poly1305 -bytes 65536} at the same time: ~1990 MB/s. Parts on JDK
- * 25: the JDK's ChaCha20 stream cipher ~1550 MB/s, our Poly1305 ~1630 MB/s.
+ * <p>Measured on the 2-core build machine (AMD EPYC, AVX2, no AVX-512), idle, Temurin 25, encrypt + decrypt
+ * of 64 KiB ({@code backendEncryptDecrypt64KiB -f 1 -wi 2 -i 3 -w 1s -r 2s}): CONSCRYPT 15,200 ops/s
+ * (~1,000 MB/s each way, on direct buffers as the codec uses it), FAST 4,900 (~320 MB/s), JDK 3,000
+ * (~196 MB/s), BOUNCY_CASTLE 1,550 (~102 MB/s); {@code openssl speed -evp chacha20-poly1305 -bytes 65536}
+ * ~2,100 MB/s for one direction. Earlier, encrypt only on a loaded machine by thread CPU time: JDK 25 FAST
+ * ~600 MB/s, JDK ~435; JDK 17 FAST ~290; parts on JDK 25: the JDK's ChaCha20 ~1,550 MB/s, our Poly1305
+ * ~1,630 MB/s.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar NoiseBenchmark}
  */
