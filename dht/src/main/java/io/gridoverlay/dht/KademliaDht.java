@@ -244,7 +244,8 @@ public final class KademliaDht implements AutoCloseable {
             lrs = table.leastRecentlySeenInBucketOf(newcomer);
             lrsPeer = lrs == null ? null : table.get(lrs);
         }
-        if (lrsPeer == null) {
+        if (lrsPeer == null || heardWithin(lrs, livenessFreshnessNanos())) {
+            // a peer heard from recently counts as live: the newcomer waits in the replacement cache
             bucketsUnderCheck.remove(bucket);
             return;
         }
@@ -259,6 +260,7 @@ public final class KademliaDht implements AutoCloseable {
                 }
                 if (Boolean.TRUE.equals(alive)) {
                     table.tryAdd(lrs, table.get(lrs), true, ipGroup(lrsPeer.addresses()));
+                    lastHeard.put(lrs, scheduler.nanoTime());
                 } else {
                     table.markFailed(lrs);
                 }
@@ -268,6 +270,23 @@ public final class KademliaDht implements AutoCloseable {
 
     /** Requests sent at most by one liveness check. */
     static final int LIVENESS_ATTEMPTS = 2;
+
+    /** How long a peer counts as live after we last heard from it when the stale check is off. */
+    static final Duration DEFAULT_LIVENESS_FRESHNESS = Duration.ofMinutes(10);
+
+    /**
+     * A full bucket's least-recently-seen peer is pinged only if not heard from within this time: the
+     * stale-check interval, or {@link #DEFAULT_LIVENESS_FRESHNESS} without a stale check. Without this rule
+     * every peer offered to a full bucket cost a ping (29.7 M pings in the 100k-node simulation).
+     */
+    private long livenessFreshnessNanos() {
+        return (staleCheckInterval.isZero() ? DEFAULT_LIVENESS_FRESHNESS : staleCheckInterval).toNanos();
+    }
+
+    private boolean heardWithin(Key key, long nanos) {
+        Long heard = lastHeard.get(key);
+        return heard != null && scheduler.nanoTime() - heard < nanos;
+    }
 
     /** Pings {@code peer} up to {@code attempts} times; completes with whether any ping was answered. */
     private CompletableFuture<Boolean> ping(PeerInfo peer, int attempts) {

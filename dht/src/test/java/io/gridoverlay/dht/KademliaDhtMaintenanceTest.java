@@ -147,6 +147,7 @@ class KademliaDhtMaintenanceTest {
         // p0 is never attached: it does not answer
         await(dht.addPeer(p.get(0), true));
         await(dht.addPeer(p.get(1), true));
+        ageBeyondFreshness();
         await(dht.addPeer(p.get(2), true));
         net.runUntil(net.nanoTime() + Duration.ofMinutes(1).toNanos());
         assertThat(knows(dht, p.get(0).peerId())).as("dead least recently seen peer evicted").isFalse();
@@ -164,6 +165,7 @@ class KademliaDhtMaintenanceTest {
         }
         await(dht.addPeer(p.get(0), true));
         await(dht.addPeer(p.get(1), true));
+        ageBeyondFreshness();
         await(dht.addPeer(p.get(2), true));
         net.runUntil(net.nanoTime() + Duration.ofMinutes(1).toNanos());
         assertThat(knows(dht, p.get(0).peerId())).as("live peer kept").isTrue();
@@ -171,6 +173,33 @@ class KademliaDhtMaintenanceTest {
         assertThat(knows(dht, p.get(2).peerId())).as("newcomer stays in the replacement cache").isFalse();
         // the check made p0 most recently seen: the next newcomer checks p1 instead
         assertThat(dht.metrics().requestsSent()).isEqualTo(1);
+    }
+
+    /** Moves virtual time past the window in which a peer we heard from counts as live. */
+    private void ageBeyondFreshness() {
+        net.runUntil(net.nanoTime() + KademliaDht.DEFAULT_LIVENESS_FRESHNESS.plusMinutes(1).toNanos());
+    }
+
+    @Test
+    void aRecentlyHeardLeastRecentlySeenPeerIsNotPingedForANewcomer() {
+        PeerInfo self = peer(500);
+        KademliaDht dht = smallBucketNode(self, true);
+        List<PeerInfo> p = threeInFarBucket(self);
+        // p0 does not answer, but it was heard from just now (added): it counts as live, nothing is sent
+        await(dht.addPeer(p.get(0), true));
+        await(dht.addPeer(p.get(1), true));
+        await(dht.addPeer(p.get(2), true));
+        net.runUntil(net.nanoTime() + Duration.ofMinutes(1).toNanos());
+        assertThat(dht.metrics().requestsSent()).isZero();
+        assertThat(knows(dht, p.get(0).peerId())).isTrue();
+        assertThat(knows(dht, p.get(2).peerId())).as("newcomer waits in the replacement cache").isFalse();
+        // once p0 is older than the window, the next newcomer makes the node check it, and it is evicted
+        ageBeyondFreshness();
+        await(dht.addPeer(p.get(2), true));
+        net.runUntil(net.nanoTime() + Duration.ofMinutes(1).toNanos());
+        assertThat(dht.metrics().requestsSent()).isEqualTo(KademliaDht.LIVENESS_ATTEMPTS);
+        assertThat(knows(dht, p.get(0).peerId())).isFalse();
+        assertThat(knows(dht, p.get(2).peerId())).isTrue();
     }
 
     @Test
