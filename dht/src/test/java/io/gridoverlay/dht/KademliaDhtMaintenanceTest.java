@@ -300,6 +300,26 @@ class KademliaDhtMaintenanceTest {
     }
 
     @Test
+    void theStalePeerCheckPingsAtMostAFewPeersAtOnce() {
+        PeerInfo self = peer(800);
+        KademliaDht dht = node(self, 0, b -> b.staleCheckInterval(Duration.ofMinutes(10)));
+        int peers = 3 * KademliaDht.STALE_CHECK_PARALLELISM;
+        for (int i = 0; i < peers; i++) {
+            await(dht.addPeer(peer(801 + i), true)); // none attached: every check fails after two pings
+        }
+        int present = dht.routingTableSize();
+        assertThat(present).isGreaterThan(KademliaDht.STALE_CHECK_PARALLELISM);
+        dht.startMaintenance();
+        // just after the check starts (requests time out after 10 s), only the first wave has been sent
+        net.runUntil(net.nanoTime() + Duration.ofMinutes(10).plusSeconds(1).toNanos());
+        assertThat(dht.metrics().requestsSent()).isEqualTo(KademliaDht.STALE_CHECK_PARALLELISM);
+        // eventually every stale peer was checked (two pings each) and evicted
+        net.runUntil(net.nanoTime() + Duration.ofMinutes(9).toNanos());
+        assertThat(dht.metrics().requestsSent()).isEqualTo((long) present * KademliaDht.LIVENESS_ATTEMPTS);
+        assertThat(dht.routingTableSize()).isZero();
+    }
+
+    @Test
     void withoutTheStalePeerCheckACrashedPeerStays() {
         KademliaDht dht = tableWithALiveAndADeadPeer(Duration.ZERO);
         assertThat(knows(dht, peer(702).peerId())).isTrue();
