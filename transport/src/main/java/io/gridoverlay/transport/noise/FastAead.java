@@ -35,7 +35,6 @@ final class FastAead extends NoiseCrypto.Aead {
 
     private final Cipher chacha;
     private final Poly1305 poly = new Poly1305();
-    private final byte[] iv = new byte[12];
     private final byte[] block0 = new byte[CHACHA_BLOCK];
     private final byte[] computedTag = new byte[TAG_LEN];
     private final byte[] receivedTag = new byte[TAG_LEN];
@@ -73,18 +72,6 @@ final class FastAead extends NoiseCrypto.Aead {
         }
         keyBytes = k.clone();
         key = new SecretKeySpec(keyBytes, "ChaCha20");
-    }
-
-    @Override
-    int encrypt(long nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
-        nonceBytes(nonce, iv);
-        return seal(iv, ad, in, inOff, len, out, outOff);
-    }
-
-    @Override
-    int decrypt(long nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
-        nonceBytes(nonce, iv);
-        return open(iv, ad, in, inOff, len, out, outOff);
     }
 
     @Override

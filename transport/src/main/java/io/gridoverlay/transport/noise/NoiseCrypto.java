@@ -167,6 +167,8 @@ abstract class NoiseCrypto {
 
     /** ChaCha20-Poly1305 (RFC 8439) with a Noise nonce: 4 zero bytes, then the counter little-endian. */
     abstract static class Aead {
+        private final byte[] noiseNonce = new byte[12];
+
         /** Sets the 32-byte key used by the following calls. */
         abstract void setKey(byte[] key);
 
@@ -175,7 +177,9 @@ abstract class NoiseCrypto {
          *
          * @return the ciphertext length, {@code len + 16}
          */
-        abstract int encrypt(long nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff);
+        int encrypt(long nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
+            return seal(noiseNonce(nonce), ad, in, inOff, len, out, outOff);
+        }
 
         /**
          * Authenticates and decrypts {@code len} bytes (ciphertext and tag) into {@code out[outOff]}.
@@ -183,7 +187,9 @@ abstract class NoiseCrypto {
          * @return the plaintext length, {@code len - 16}
          * @throws DecryptionException if authentication fails
          */
-        abstract int decrypt(long nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff);
+        int decrypt(long nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
+            return open(noiseNonce(nonce), ad, in, inOff, len, out, outOff);
+        }
 
         /** {@link #encrypt} with an arbitrary 12-byte RFC 8439 nonce (self-tests and vectors). */
         abstract int seal(byte[] nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff);
@@ -232,6 +238,12 @@ abstract class NoiseCrypto {
             int n = decrypt(nonce, EMPTY, sealed, 0, sealed.length, plain, 0);
             out.put(plain, 0, n);
             return n;
+        }
+
+        /** The RFC 8439 nonce of Noise counter {@code nonce}, in this object's reused 12-byte buffer. */
+        final byte[] noiseNonce(long nonce) {
+            nonceBytes(nonce, noiseNonce);
+            return noiseNonce;
         }
 
         static void nonceBytes(long nonce, byte[] iv) {
@@ -341,7 +353,6 @@ abstract class NoiseCrypto {
     static final class JcaAead extends Aead {
         private final Cipher cipher;
         private final boolean nativeBuffers;
-        private final byte[] iv = new byte[12];
         private SecretKeySpec key;
 
         /** {@code nativeBuffers}: the provider seals and opens direct buffers in place (Conscrypt). */
@@ -357,9 +368,8 @@ abstract class NoiseCrypto {
 
         @Override
         int encrypt(long nonce, java.nio.ByteBuffer in, java.nio.ByteBuffer out) {
-            nonceBytes(nonce, iv);
             try {
-                cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv));
+                cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(noiseNonce(nonce)));
                 return cipher.doFinal(in, out);
             } catch (GeneralSecurityException e) {
                 throw new NoiseException("ChaCha20-Poly1305 encryption failed: " + e.getMessage(), e);
@@ -372,9 +382,8 @@ abstract class NoiseCrypto {
                 throw new DecryptionException("ciphertext of " + in.remaining() + " bytes is shorter than the tag",
                         null);
             }
-            nonceBytes(nonce, iv);
             try {
-                cipher.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(iv));
+                cipher.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(noiseNonce(nonce)));
                 return cipher.doFinal(in, out);
             } catch (AEADBadTagException e) {
                 throw new DecryptionException("ChaCha20-Poly1305 tag mismatch at nonce " + Long.toUnsignedString(nonce), e);
@@ -387,18 +396,6 @@ abstract class NoiseCrypto {
         void setKey(byte[] k) {
             checkKey(k);
             key = new SecretKeySpec(k, "ChaCha20");
-        }
-
-        @Override
-        int encrypt(long nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
-            nonceBytes(nonce, iv);
-            return seal(iv, ad, in, inOff, len, out, outOff);
-        }
-
-        @Override
-        int decrypt(long nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
-            nonceBytes(nonce, iv);
-            return open(iv, ad, in, inOff, len, out, outOff);
         }
 
         @Override
@@ -523,25 +520,12 @@ abstract class NoiseCrypto {
 
     private static final class BcAead extends Aead {
         private final ChaCha20Poly1305 cipher = new ChaCha20Poly1305();
-        private final byte[] iv = new byte[12];
         private KeyParameter key;
 
         @Override
         void setKey(byte[] k) {
             checkKey(k);
             key = new KeyParameter(k.clone());
-        }
-
-        @Override
-        int encrypt(long nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
-            nonceBytes(nonce, iv);
-            return seal(iv, ad, in, inOff, len, out, outOff);
-        }
-
-        @Override
-        int decrypt(long nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
-            nonceBytes(nonce, iv);
-            return open(iv, ad, in, inOff, len, out, outOff);
         }
 
         @Override
