@@ -67,6 +67,35 @@ class YamuxTcpTest {
         }
     }
 
+    /** A server whose every inbound stream is collected, and a client session connected to it over TCP. */
+    record CollectingPair(Channel server, YamuxHandler session, Channel client, List<Collector> accepted) {}
+
+    private CollectingPair collectingPair(YamuxConfig config) throws InterruptedException {
+        List<Collector> accepted = new CopyOnWriteArrayList<>();
+        Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new YamuxFrameCodec(config), new YamuxHandler(config, false, stream -> {
+                            Collector c = new Collector();
+                            accepted.add(c);
+                            return c;
+                        }));
+                    }
+                })
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        YamuxHandler session = new YamuxHandler(config, true, YamuxStreamAcceptor.refuseAll());
+        Channel client = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new YamuxFrameCodec(config), session);
+                    }
+                })
+                .connect(server.localAddress()).sync().channel();
+        return new CollectingPair(server, session, client, accepted);
+    }
+
     @Test
     void echoesSeveralMegabytesOnConcurrentStreamsOverLoopback() throws Exception {
         YamuxConfig config = YamuxConfig.builder().keepAliveInterval(Duration.ofMillis(200))
@@ -128,28 +157,11 @@ class YamuxTcpTest {
         int budget = 64 * 1024;
         int chunk = 16 * 1024;
         YamuxConfig config = YamuxConfig.builder().keepAliveInterval(Duration.ZERO).maxStreamWriteQueue(budget).build();
-        List<Collector> accepted = new CopyOnWriteArrayList<>();
-        Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new YamuxFrameCodec(config), new YamuxHandler(config, false, stream -> {
-                            Collector c = new Collector();
-                            accepted.add(c);
-                            return c;
-                        }));
-                    }
-                })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-        YamuxHandler session = new YamuxHandler(config, true, YamuxStreamAcceptor.refuseAll());
-        Channel client = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new YamuxFrameCodec(config), session);
-                    }
-                })
-                .connect(server.localAddress()).sync().channel();
+        CollectingPair pair = collectingPair(config);
+        List<Collector> accepted = pair.accepted();
+        Channel server = pair.server();
+        YamuxHandler session = pair.session();
+        Channel client = pair.client();
         CountDownLatch release = new CountDownLatch(1);
         try {
             AtomicInteger writabilityEvents = new AtomicInteger();
@@ -218,28 +230,11 @@ class YamuxTcpTest {
     @Test
     void writesFromAnotherThreadAreNotOvertakenByLaterWritesOnTheLoop() throws Exception {
         YamuxConfig config = YamuxConfig.builder().keepAliveInterval(Duration.ZERO).build();
-        List<Collector> accepted = new CopyOnWriteArrayList<>();
-        Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new YamuxFrameCodec(config), new YamuxHandler(config, false, stream -> {
-                            Collector c = new Collector();
-                            accepted.add(c);
-                            return c;
-                        }));
-                    }
-                })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-        YamuxHandler session = new YamuxHandler(config, true, YamuxStreamAcceptor.refuseAll());
-        Channel client = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new YamuxFrameCodec(config), session);
-                    }
-                })
-                .connect(server.localAddress()).sync().channel();
+        CollectingPair pair = collectingPair(config);
+        List<Collector> accepted = pair.accepted();
+        Channel server = pair.server();
+        YamuxHandler session = pair.session();
+        Channel client = pair.client();
         CountDownLatch offLoopWritesQueued = new CountDownLatch(1);
         try {
             YamuxStream stream = session.openStream(new Collector()).get(5, TimeUnit.SECONDS);
