@@ -22,11 +22,13 @@ import java.util.List;
  * </pre>
  *
  * <p>Outbound {@link ByteBuf}s of any size are split into frames of at most {@link #MAX_PLAINTEXT}
- * plaintext bytes and encrypted into one pre-sized buffer per write; inbound frames are decrypted
- * into one buffer each and passed on. With a native cipher back end ({@link CipherState#prefersDirectBuffers()})
- * both directions work on direct buffers, so bytes go from the socket buffer through the cipher and back
- * without a copy into the Java heap (a frame split across buffer components is first gathered into one
- * reused direct scratch buffer); with a Java back end they work on heap arrays. Any split of the input across reads decodes the same. A frame
+ * plaintext bytes and encrypted into one pre-sized buffer per write. With a native cipher back end
+ * ({@link CipherState#prefersDirectBuffers()}) both directions work on direct buffers: outbound plaintext
+ * is sealed from the caller's buffer (gathered first into a reused scratch buffer only when it spans
+ * several components) into the output buffer; inbound frames are
+ * opened inside the socket's read buffer and passed on as retained slices of it (only a frame split
+ * across reads is first gathered into a buffer of its own). With a Java back end frames are decrypted
+ * into one heap buffer each. Any split of the input across reads decodes the same. A frame
  * failing authentication, shorter than the tag, or an exhausted nonce fires a {@link NoiseException}
  * and closes the channel. The cipher objects are created once per connection and reused. Not
  * thread-safe: all methods run on the channel's event loop.
@@ -43,6 +45,8 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
     private final boolean direct;
     private byte[] scratch;
     private ByteBuf directScratch;
+    /** Direct path: a frame split across reads, header included, until it is whole. */
+    private ByteBuf partial;
     private boolean failed;
 
     /** A codec using the ciphers of {@code session}. */
@@ -62,17 +66,11 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
             int start = in.readerIndex();
             int len = in.getUnsignedShort(start);
             if (len < CipherState.TAG_LENGTH) {
-                fail(ctx, in, new NoiseException("Noise frame of " + len + " bytes is shorter than the 16-byte tag"));
+                fail(ctx, in, shortFrame(len));
                 return;
             }
             if (in.readableBytes() < HEADER + len) {
                 return;
-            }
-            if (direct) {
-                if (!decodeDirect(ctx, in, start, len, out)) {
-                    return;
-                }
-                continue;
             }
             ByteBuf plain = ctx.alloc().heapBuffer(len - CipherState.TAG_LENGTH);
             try {
@@ -107,30 +105,121 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
         }
     }
 
-    /** Decrypts the frame body at {@code in[start + 2, + len)} into a direct buffer; false once failed. */
-    private boolean decodeDirect(ChannelHandlerContext ctx, ByteBuf in, int start, int len, List<Object> out) {
-        ByteBuf plain = ctx.alloc().directBuffer(len - CipherState.TAG_LENGTH);
+    /**
+     * With a native back end, reads bypass the cumulation of {@link ByteToMessageDecoder}: every whole frame
+     * inside the socket's (direct) read buffer is decrypted in place and passed on as a retained slice of
+     * that buffer, so plaintext is neither allocated nor copied per frame. Only a frame split across reads
+     * is gathered, into a buffer of its own ({@link #partial}), and decrypted in place there.
+     */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (!direct || !(msg instanceof ByteBuf)) {
+            super.channelRead(ctx, msg);
+            return;
+        }
+        ByteBuf in = (ByteBuf) msg;
         try {
-            ByteBuffer src = contiguous(in, start + HEADER, len);
-            int n = decryptor.decrypt(src, plain.nioBuffer(0, len - CipherState.TAG_LENGTH));
-            plain.writerIndex(n);
-            in.readerIndex(start + HEADER + len);
-            if (n > 0) {
-                out.add(plain);
-                plain = null;
+            if (failed) {
+                return;
             }
-            return true;
-        } catch (NoiseException e) {
-            fail(ctx, in, e);
-            return false;
-        } catch (RuntimeException e) {
-            fail(ctx, in, new NoiseException("Noise frame decryption failed: " + e, e));
-            return false;
+            if (!in.isDirect() || in.nioBufferCount() != 1 || in.isReadOnly() || in.refCnt() != 1) {
+                ByteBuf copy = ctx.alloc().directBuffer(in.readableBytes());
+                copy.writeBytes(in);
+                in.release();
+                in = copy;
+            }
+            if (partial != null && !completePartial(ctx, in)) {
+                return;
+            }
+            while (!failed && in.readableBytes() >= HEADER) {
+                int start = in.readerIndex();
+                int len = in.getUnsignedShort(start);
+                if (len < CipherState.TAG_LENGTH) {
+                    fail(ctx, in, shortFrame(len));
+                    return;
+                }
+                if (in.readableBytes() < HEADER + len) {
+                    break;
+                }
+                int n = decryptInPlace(ctx, in, start + HEADER, len);
+                if (n < 0) {
+                    return;
+                }
+                in.readerIndex(start + HEADER + len);
+                if (n > 0) {
+                    ctx.fireChannelRead(in.retainedSlice(start + HEADER, n));
+                }
+            }
+            if (!failed && in.isReadable()) {
+                partial = ctx.alloc().directBuffer(HEADER + MAX_FRAME_LENGTH);
+                partial.writeBytes(in);
+            }
         } finally {
-            if (plain != null) {
-                plain.release();
+            in.release();
+        }
+    }
+
+    /**
+     * Moves bytes from {@code in} into the split frame in {@link #partial}; once it is whole, decrypts it and
+     * passes it on. Returns whether the caller should go on reading frames from {@code in}.
+     */
+    private boolean completePartial(ChannelHandlerContext ctx, ByteBuf in) {
+        if (partial.readableBytes() < HEADER) {
+            partial.writeBytes(in, Math.min(HEADER - partial.readableBytes(), in.readableBytes()));
+            if (partial.readableBytes() < HEADER) {
+                return false;
             }
         }
+        int len = partial.getUnsignedShort(partial.readerIndex());
+        if (len < CipherState.TAG_LENGTH) {
+            fail(ctx, in, shortFrame(len));
+            return false;
+        }
+        int missing = HEADER + len - partial.readableBytes();
+        partial.writeBytes(in, Math.min(missing, in.readableBytes()));
+        if (partial.readableBytes() < HEADER + len) {
+            return false;
+        }
+        ByteBuf frame = partial;
+        partial = null;
+        try {
+            int n = decryptInPlace(ctx, in, frame.readerIndex() + HEADER, len, frame);
+            if (n < 0) {
+                return false;
+            }
+            if (n > 0) {
+                ctx.fireChannelRead(frame.retainedSlice(frame.readerIndex() + HEADER, n));
+            }
+        } finally {
+            frame.release();
+        }
+        return !failed;
+    }
+
+    private int decryptInPlace(ChannelHandlerContext ctx, ByteBuf in, int index, int len) {
+        return decryptInPlace(ctx, in, index, len, in);
+    }
+
+    /**
+     * Decrypts {@code buf[index, index + len)} in place (BoringSSL allows an exact alias of input and
+     * output); returns the plaintext length, or -1 after failing the channel ({@code in} is the read buffer
+     * to drain then).
+     */
+    private int decryptInPlace(ChannelHandlerContext ctx, ByteBuf in, int index, int len, ByteBuf buf) {
+        try {
+            ByteBuffer region = buf.nioBuffer(index, len);
+            return decryptor.decrypt(region, region.duplicate());
+        } catch (NoiseException e) {
+            fail(ctx, in, e);
+            return -1;
+        } catch (RuntimeException e) {
+            fail(ctx, in, new NoiseException("Noise frame decryption failed: " + e, e));
+            return -1;
+        }
+    }
+
+    private static NoiseException shortFrame(int len) {
+        return new NoiseException("Noise frame of " + len + " bytes is shorter than the 16-byte tag");
     }
 
     /**
@@ -161,6 +250,10 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
         if (directScratch != null) {
             directScratch.release();
             directScratch = null;
+        }
+        if (partial != null) {
+            partial.release();
+            partial = null;
         }
     }
 
@@ -204,6 +297,8 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
                     int chunk = Math.min(MAX_PLAINTEXT, total - done);
                     int w = encrypted.writerIndex();
                     encrypted.writeShort(chunk + CipherState.TAG_LENGTH);
+                    // Not sealed in place: Conscrypt copies an input that overlaps the output to a temporary
+                    // buffer first, so gathering into a reused scratch buffer is one copy fewer.
                     int n = encryptor.encrypt(contiguous(buf, base + done, chunk),
                             encrypted.nioBuffer(w + HEADER, chunk + CipherState.TAG_LENGTH));
                     nonceUsed = true;
@@ -254,10 +349,10 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
             ctx.fireExceptionCaught(failure);
             ctx.close();
         } finally {
-            buf.release();
             if (encrypted != null) {
                 encrypted.release();
             }
+            buf.release();
         }
     }
 

@@ -405,10 +405,41 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
             resetLocked(stream, "peer sent data after closing its side", true, true);
             return;
         }
-        invokeHandler(stream, () -> stream.handler.onData(stream, body));
+        ByteBuf delivered = compact(body);
+        try {
+            invokeHandler(stream, () -> stream.handler.onData(stream, delivered));
+        } finally {
+            if (delivered != body) {
+                delivered.release();
+            }
+        }
         if (stream.isAutoConsume() && !stream.isReset()) {
             consumedLocked(stream, length);
         }
+    }
+
+    /** Bodies up to this size are copied when they are a small part of a larger buffer; see {@link #compact}. */
+    static final int COMPACT_MAX = 4096;
+
+    /**
+     * {@code body}, or a copy of it when it is a small slice of a much larger buffer (the decrypted read
+     * buffer it came in). A handler may keep what it is given until the application reads it, and the
+     * window counts only the slice: without the copy, a peer sending one byte per frame could make each
+     * retained byte pin a whole read buffer (up to 256 KiB).
+     */
+    private ByteBuf compact(ByteBuf body) {
+        int length = body.readableBytes();
+        if (length > COMPACT_MAX) {
+            return body;
+        }
+        ByteBuf root = body;
+        for (ByteBuf u = root.unwrap(); u != null; u = u.unwrap()) {
+            root = u; // slices, and leak-detection wrappers around them
+        }
+        if (root.capacity() < 8L * length + 1024) {
+            return body;
+        }
+        return ctx.alloc().buffer(length).writeBytes(body, body.readerIndex(), length);
     }
 
     private void onPing(YamuxFrame.Ping ping) {

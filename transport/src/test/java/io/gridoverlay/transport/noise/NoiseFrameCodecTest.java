@@ -142,6 +142,50 @@ class NoiseFrameCodecTest {
         }
     }
 
+    /** The native path opens whole frames inside the read buffer and passes on slices of it: no copy. */
+    @Test
+    void nativeBackEndDeliversFramesAsSlicesOfTheReadBuffer() {
+        assumeThat(NoiseCipherBackend.CONSCRYPT.isAvailable()).isTrue();
+        List<Throwable> errors = new ArrayList<>();
+        EmbeddedChannel sender = side(NoiseCipherBackend.CONSCRYPT, KEY_AB, KEY_BA, errors);
+        EmbeddedChannel receiver = side(NoiseCipherBackend.CONSCRYPT, KEY_BA, KEY_AB, errors);
+        try {
+            byte[] payload = new byte[NoiseFrameCodec.MAX_PLAINTEXT + 1000];
+            new Random(7).nextBytes(payload);
+            sender.writeAndFlush(Unpooled.wrappedBuffer(payload));
+            byte[] wire = drainOutbound(sender, null);
+            ByteBuf read = Unpooled.directBuffer(wire.length).writeBytes(wire);
+            receiver.writeInbound(read);
+            List<ByteBuf> frames = new ArrayList<>();
+            for (ByteBuf b; (b = receiver.readInbound()) != null; ) {
+                frames.add(b);
+            }
+            try {
+                assertThat(frames).hasSize(2);
+                assertThat(frames).allSatisfy(f -> assertThat(root(f)).isSameAs(root(read)));
+                byte[] got = new byte[payload.length];
+                frames.get(0).getBytes(frames.get(0).readerIndex(), got, 0, NoiseFrameCodec.MAX_PLAINTEXT);
+                frames.get(1).getBytes(frames.get(1).readerIndex(), got, NoiseFrameCodec.MAX_PLAINTEXT, 1000);
+                assertThat(got).isEqualTo(payload);
+            } finally {
+                frames.forEach(ByteBuf::release);
+            }
+            assertThat(read.refCnt()).as("the read buffer is freed with its last slice").isZero();
+            assertThat(errors).isEmpty();
+        } finally {
+            sender.finishAndReleaseAll();
+            receiver.finishAndReleaseAll();
+        }
+    }
+
+    private static ByteBuf root(ByteBuf b) {
+        ByteBuf root = b;
+        for (ByteBuf u = b.unwrap(); u != null; u = u.unwrap()) {
+            root = u;
+        }
+        return root;
+    }
+
     @Test
     void tamperedFrameOnTheDirectPathFailsTypedAndDeliversNothingAfterIt() {
         assumeThat(NoiseCipherBackend.CONSCRYPT.isAvailable()).isTrue();

@@ -475,4 +475,67 @@ class YamuxSessionTest {
             assertThat(s.streams()).isEmpty();
         });
     }
+
+    /**
+     * A handler may keep what it receives; a body of one byte must then not pin the whole (large) buffer
+     * its frame arrived in: small bodies of a large buffer are handed over as copies.
+     */
+    @Test
+    void smallBodiesRetainedByAHandlerDoNotPinTheBufferTheyArrivedIn() {
+        List<ByteBuf> kept = new ArrayList<>();
+        pair = new EmbeddedPair(NO_KEEPALIVE, stream -> new YamuxStreamHandler() {
+            @Override
+            public void onData(YamuxStream s, ByteBuf data) {
+                kept.add(data.retain());
+            }
+
+            @Override
+            public void onRemoteClose(YamuxStream s) {
+            }
+
+            @Override
+            public void onReset(YamuxStream s) {
+            }
+
+            @Override
+            public void onWritabilityChanged(YamuxStream s) {
+            }
+        });
+        ByteBuf in = Unpooled.directBuffer(256 * 1024);
+        YamuxFrameCodec.encodeHeader(new YamuxFrame.WindowUpdate(1, YamuxFrame.FLAG_SYN, 0), in);
+        for (int i = 0; i < 100; i++) {
+            YamuxFrameCodec.encodeHeader(new YamuxFrame.Data(1, 0, Unpooled.wrappedBuffer(new byte[] {(byte) i})), in);
+            in.writeByte(i);
+        }
+        YamuxFrame.Data big = new YamuxFrame.Data(1, 0, Unpooled.buffer(8192).writeZero(8192));
+        YamuxFrameCodec.encodeHeader(big, in);
+        in.writeBytes(big.body());
+        big.body().release();
+        pair.serverChannel.writeInbound(in);
+        pair.serverChannel.runPendingTasks();
+        try {
+            assertThat(kept).hasSize(101);
+            for (int i = 0; i < 100; i++) {
+                ByteBuf b = kept.get(i);
+                assertThat(b.readableBytes()).isEqualTo(1);
+                assertThat(b.getByte(b.readerIndex())).isEqualTo((byte) i);
+                assertThat(root(b).capacity()).as("buffer behind body %d", i).isLessThan(64 * 1024);
+            }
+            // a large body is passed on as it came, without a copy
+            ByteBuf large = kept.get(100);
+            assertThat(large.readableBytes()).isEqualTo(8192);
+            assertThat(root(large).capacity()).isEqualTo(256 * 1024);
+        } finally {
+            kept.forEach(ByteBuf::release);
+        }
+    }
+
+    /** The buffer behind {@code b}'s slices and wrappers. */
+    private static ByteBuf root(ByteBuf b) {
+        ByteBuf root = b;
+        for (ByteBuf u = b.unwrap(); u != null; u = u.unwrap()) {
+            root = u;
+        }
+        return root;
+    }
 }
