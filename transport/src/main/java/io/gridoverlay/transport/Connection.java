@@ -34,6 +34,8 @@ public final class Connection {
     private final boolean muxerInHandshake;
     private final Instant openedAt = Instant.now();
     final CompletableFuture<IdentifyInfo> identified = new CompletableFuture<>();
+    /** Open streams of the host's own Identify protocols; written on the event loop only. */
+    private volatile int identifyStreams;
 
     Connection(Host host, Channel channel, YamuxSession session, PublicKey remoteKey, Multiaddr remoteAddress,
                Multiaddr localAddress, Direction direction, boolean muxerInHandshake) {
@@ -85,6 +87,24 @@ public final class Connection {
     /** Number of open streams (a snapshot). */
     public int streamCount() {
         return session.streamCount();
+    }
+
+    /**
+     * Open streams other than the host's own Identify and Identify-push streams (a snapshot): what the
+     * connection manager looks at before trimming an idle connection. An inbound stream whose protocol is not
+     * agreed yet counts.
+     */
+    public int applicationStreamCount() {
+        return Math.max(0, session.streamCount() - identifyStreams);
+    }
+
+    /**
+     * Notes that {@code ys} carries Identify; it stops counting when the stream is closed or reset. Called on
+     * the event loop; the counter is written there only.
+     */
+    void identifyStreamOpened(io.gridoverlay.transport.yamux.YamuxStream ys) {
+        identifyStreams++;
+        ys.closeFuture().whenComplete((v, e) -> identifyStreams--);
     }
 
     public boolean isOpen() {

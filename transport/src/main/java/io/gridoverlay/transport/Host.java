@@ -572,7 +572,12 @@ public final class Host implements AutoCloseable {
         }
     }
 
-    /** Closes the oldest idle connections beyond the high watermark, down to the low one. */
+    /**
+     * Closes the oldest idle connections beyond the high watermark, down to the low one. Idle: past its grace
+     * period and no stream but Identify's ({@link Connection#applicationStreamCount()}). Identify runs on every
+     * new connection for a round trip or more; counting it spared a connection whose only stream was an
+     * identify exchange in flight and closed a newer one instead, depending on timing.
+     */
     private void trimIfNeeded() {
         ConnectionLimits limits = config.limits();
         if (connectionCount.get() <= limits.highWater()) {
@@ -580,7 +585,7 @@ public final class Host implements AutoCloseable {
         }
         java.time.Instant graceLimit = java.time.Instant.now().minus(limits.gracePeriod());
         List<Connection> candidates = connections().stream()
-                .filter(c -> c.streamCount() == 0 && c.openedAt().isBefore(graceLimit))
+                .filter(c -> c.applicationStreamCount() == 0 && c.openedAt().isBefore(graceLimit))
                 .sorted(Comparator.comparing(Connection::openedAt))
                 .toList();
         int excess = connectionCount.get() - limits.lowWater();

@@ -46,6 +46,11 @@ final class IdentifyService {
         this.host = host;
     }
 
+    /** Whether {@code protocol} is Identify or Identify push (housekeeping streams the connection manager ignores). */
+    static boolean isIdentifyProtocol(String protocol) {
+        return ID.equals(protocol) || PUSH.equals(protocol);
+    }
+
     void register() {
         host.setStreamHandler(ID, stream -> {
             stream.write(encode(stream.connection())).thenCompose(v -> stream.closeWrite());
