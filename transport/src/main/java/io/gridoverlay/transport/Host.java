@@ -495,9 +495,24 @@ public final class Host implements AutoCloseable {
         });
     }
 
-    /** Installs Yamux and registers the connection; runs on the channel's event loop. */
+    /**
+     * Installs Yamux and registers the connection; runs on the channel's event loop. A connection is registered
+     * only while its channel is active and its upgrade has not failed (timed out, closed): a dead connection
+     * must reach neither the registry nor the listeners nor the caller. Listeners hear of the connection before
+     * the caller's future completes, so that a caller closing it at once still yields opened-then-closed.
+     */
     private void startMuxer(SocketChannel ch, Connection.Direction direction, PublicKey remoteKey,
                             boolean muxerInHandshake, CompletableFuture<Connection> result) {
+        if (!ch.eventLoop().inEventLoop()) {
+            ch.eventLoop().execute(() -> startMuxer(ch, direction, remoteKey, muxerInHandshake, result));
+            return;
+        }
+        if (result.isDone() || !ch.isActive()) {
+            result.completeExceptionally(new TransportException("connection to " + ch.remoteAddress()
+                    + " closed during the upgrade"));
+            ch.close();
+            return;
+        }
         boolean outbound = direction == Connection.Direction.OUTBOUND;
         Connection[] holder = new Connection[1];
         YamuxHandler yamux = new YamuxHandler(config.yamux(), outbound, ys -> {
@@ -509,6 +524,11 @@ public final class Host implements AutoCloseable {
         Connection c = new Connection(this, ch, yamux, remoteKey, toMultiaddr(ch.remoteAddress()),
                 toMultiaddr(ch.localAddress()), direction, muxerInHandshake);
         holder[0] = c;
+        if (!ch.isActive()) {
+            // installing the muxer flushed the first frames into a socket the peer had already reset
+            result.completeExceptionally(new TransportException(c + " closed during the upgrade"));
+            return;
+        }
         if (!register(c)) {
             result.completeExceptionally(new LimitExceededException("connection limit reached ("
                     + config.limits().maxConnections() + " in total, "
@@ -518,11 +538,16 @@ public final class Host implements AutoCloseable {
             return;
         }
         ch.closeFuture().addListener(f -> unregister(c));
-        result.complete(c);
         peerStore.addAddresses(c.remotePeer(), List.of(c.remoteAddress()), outbound
                 ? PeerStore.CONNECTED_TTL : PeerStore.TEMPORARY_TTL);
         for (HostListener l : listeners) {
             safely(() -> l.connectionOpened(c));
+        }
+        if (!ch.isActive()) { // a listener closed it
+            result.completeExceptionally(new TransportException(c + " closed right after the upgrade"));
+        } else {
+            // dependents of the caller's future run here, inline, and may close the connection
+            result.complete(c);
         }
         identify.identify(c);
         trimIfNeeded();

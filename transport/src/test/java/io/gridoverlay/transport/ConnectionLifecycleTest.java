@@ -1,0 +1,139 @@
+package io.gridoverlay.transport;
+
+import static io.gridoverlay.transport.AbuseSupport.p2pAddress;
+import static io.gridoverlay.transport.AbuseSupport.socketAddress;
+import static io.gridoverlay.transport.AbuseSupport.waitUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gridoverlay.transport.AbuseSupport.RawPeer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Registration of upgraded connections over TCP on 127.0.0.1: a connection that dies during or right after
+ * its upgrade never stays in the registry, listeners see it opened before closed, and every future of it
+ * completes.
+ */
+class ConnectionLifecycleTest {
+    private final List<Host> hosts = new ArrayList<>();
+
+    private Host host(Host.Builder b) {
+        Host h = b.listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).build();
+        hosts.add(h);
+        h.start().join();
+        return h;
+    }
+
+    private Host host() {
+        return host(Host.builder());
+    }
+
+    @AfterEach
+    void closeHosts() {
+        AbuseSupport.closeAll(hosts);
+    }
+
+    /** Records connection events as "opened"/"closed" in the order the host fires them. */
+    private static List<String> recordEvents(Host h) {
+        List<String> events = new CopyOnWriteArrayList<>();
+        h.addListener(new HostListener() {
+            @Override
+            public void connectionOpened(Connection c) {
+                events.add("opened " + c.isOpen());
+            }
+
+            @Override
+            public void connectionClosed(Connection c) {
+                events.add("closed");
+            }
+        });
+        return events;
+    }
+
+    /**
+     * Regression: the dial future completed before the listeners were told; a caller closing the connection in
+     * a dependent stage (which runs inline, on the event loop) got "closed" fired before "opened", and the host
+     * then announced and identified a dead connection.
+     */
+    @Test
+    void connectionClosedByTheDialerAtOnceIsAnnouncedOpenedThenClosed() {
+        Host server = host();
+        Host client = host();
+        List<String> events = recordEvents(client);
+        Connection c = client.dial(p2pAddress(server))
+                .thenApply(conn -> {
+                    conn.close();
+                    return conn;
+                })
+                .orTimeout(10, TimeUnit.SECONDS).join();
+        waitUntil(Duration.ofSeconds(10), "the client saw the connection close", () -> events.contains("closed"));
+        assertThat(events).containsExactly("opened true", "closed");
+        assertThat(client.connections()).isEmpty();
+        assertThat(c.isOpen()).isFalse();
+        // identify either never started or failed: its future completes either way
+        assertThat(c.identified().handle((i, e) -> e).orTimeout(10, TimeUnit.SECONDS).join()).isNotNull();
+        waitUntil(Duration.ofSeconds(10), "the server dropped the connection", () -> server.connections().isEmpty());
+    }
+
+    /** A listener that closes the connection it is told about: the dialer gets a failure, not a dead connection. */
+    @Test
+    void connectionClosedByAListenerFailsTheDial() {
+        Host server = host();
+        Host client = host();
+        List<String> events = recordEvents(client);
+        client.addListener(new HostListener() {
+            @Override
+            public void connectionOpened(Connection c) {
+                c.close();
+            }
+        });
+        CompletableFuture<Connection> dial = client.dial(p2pAddress(server));
+        Throwable failure = dial.handle((c, e) -> e).orTimeout(10, TimeUnit.SECONDS).join();
+        assertThat(failure).isNotNull().hasRootCauseInstanceOf(TransportException.class)
+                .hasMessageContaining("closed");
+        waitUntil(Duration.ofSeconds(10), "the client saw the connection close", () -> events.contains("closed"));
+        assertThat(events).containsExactly("opened true", "closed");
+        assertThat(client.connections()).isEmpty();
+    }
+
+    /** A peer that stalls in the muxer negotiation past the handshake timeout is never registered. */
+    @Test
+    void upgradeTimingOutInTheMuxerNegotiationRegistersNothing() throws Exception {
+        Host victim = host(Host.builder().handshakeTimeout(Duration.ofMillis(300)).earlyMuxerNegotiation(false));
+        List<String> events = recordEvents(victim);
+        try (RawPeer raw = new RawPeer(socketAddress(victim))) {
+            raw.negotiateNoise();
+            raw.handshake();
+            // only the multistream header: the victim waits for the muxer proposal until its timeout
+            raw.writeEncrypted(RawPeer.multistream("/multistream/1.0.0"));
+            raw.awaitClosedByHost(Duration.ofSeconds(5));
+        }
+        waitUntil(Duration.ofSeconds(5), "no handshake pending", () -> victim.pendingInboundCount() == 0);
+        assertThat(victim.connections()).isEmpty();
+        assertThat(events).isEmpty();
+        AbuseSupport.assertServesFreshPeer(victim);
+    }
+
+    /** A peer that completes the upgrade and hangs up at once: opened then closed, nothing left behind. */
+    @Test
+    void peerHangingUpRightAfterTheUpgradeLeavesNothingRegistered() throws Exception {
+        Host victim = host();
+        List<String> events = recordEvents(victim);
+        try (RawPeer raw = new RawPeer(socketAddress(victim))) {
+            raw.negotiateNoise();
+            raw.handshake(List.of(Host.YAMUX));
+            raw.socket.setSoLinger(true, 0); // reset, not a graceful close
+        }
+        waitUntil(Duration.ofSeconds(10), "the victim registered and dropped the connection, or never registered it",
+                () -> victim.pendingInboundCount() == 0 && victim.connections().isEmpty()
+                        && (events.isEmpty() || events.contains("closed")));
+        assertThat(events).isIn(List.of(), List.of("opened true", "closed"));
+        AbuseSupport.assertServesFreshPeer(victim);
+    }
+}
