@@ -135,12 +135,23 @@ public final class Connection {
      * rejection is reported through {@link Stream#protocolConfirmed()} and the handler's {@code onReset}.
      */
     public CompletableFuture<Stream> newStream(List<String> protocols, StreamHandler handler) {
+        return newStream(protocols, handler, host.config().streamNegotiation());
+    }
+
+    /**
+     * As {@link #newStream(List, StreamHandler)}, negotiating with {@code negotiation} instead of the host's
+     * default ({@link HostConfig#streamNegotiation()}): for a protocol whose exchanges are short, such as
+     * Kad requests, {@link StreamNegotiation#LAZY_WHEN_SUPPORTED} saves one round trip per stream.
+     */
+    public CompletableFuture<Stream> newStream(List<String> protocols, StreamHandler handler,
+                                               StreamNegotiation negotiation) {
         Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(negotiation, "negotiation");
         if (protocols.isEmpty()) {
             throw new IllegalArgumentException("no protocol to propose");
         }
         CompletableFuture<Stream> result = new CompletableFuture<>();
-        boolean lazy = protocols.size() == 1 && switch (host.config().streamNegotiation()) {
+        boolean lazy = protocols.size() == 1 && switch (negotiation) {
             case FULL -> false;
             case LAZY -> true;
             case LAZY_WHEN_SUPPORTED -> host.peerStore().protocols(remotePeer).contains(protocols.get(0));
