@@ -204,9 +204,9 @@ final class IdentifyService {
                     buffer.release();
                 }
             }
-            if (!push) {
-                stream.closeWrite();
-            }
+            // our side too, for a push as well: the stream is gone only once both sides closed (a push stream
+            // left half-open stayed on both connections for their lifetime)
+            stream.closeWrite();
         }
 
         @Override

@@ -102,6 +102,31 @@ class ConnectionLifecycleTest {
         assertThat(client.connections()).isEmpty();
     }
 
+    /**
+     * Regression: the receiver of an Identify push never closed its side of the push stream, so every push left
+     * one stream open on both connections for as long as they lived (counting against the stream limit).
+     */
+    @Test
+    void identifyPushLeavesNoStreamOpen() {
+        Host server = host();
+        Host client = host();
+        Connection c = client.dial(p2pAddress(server)).orTimeout(10, TimeUnit.SECONDS).join();
+        c.identified().orTimeout(10, TimeUnit.SECONDS).join();
+        waitUntil(Duration.ofSeconds(10), "the server identified the client too",
+                () -> server.connections(client.peerId()).size() == 1
+                        && server.connections(client.peerId()).get(0).identified().isDone());
+        for (int i = 0; i < 3; i++) {
+            String protocol = "/new/" + i;
+            server.setStreamHandler(protocol, s -> StreamHandler.discarding()); // pushed to the client
+            waitUntil(Duration.ofSeconds(10), "the client learned " + protocol,
+                    () -> client.peerStore().protocols(server.peerId()).contains(protocol));
+        }
+        Connection onServer = server.connections(client.peerId()).get(0);
+        waitUntil(Duration.ofSeconds(10), "no stream left open on either side (client " + c.streamCount()
+                        + ", server " + onServer.streamCount() + ")",
+                () -> c.streamCount() == 0 && onServer.streamCount() == 0);
+    }
+
     /** A peer that stalls in the muxer negotiation past the handshake timeout is never registered. */
     @Test
     void upgradeTimingOutInTheMuxerNegotiationRegistersNothing() throws Exception {
