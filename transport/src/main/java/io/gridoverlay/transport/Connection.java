@@ -156,15 +156,21 @@ public final class Connection {
             case LAZY -> true;
             case LAZY_WHEN_SUPPORTED -> host.peerStore().protocols(remotePeer).contains(protocols.get(0));
         };
-        channel.eventLoop().execute(() ->
-                Stream.openOutbound(this, protocols, handler, host.config().streamNegotiationTimeout().toMillis(), lazy)
-                        .whenComplete((s, e) -> {
-                            if (e != null) {
-                                result.completeExceptionally(Host.translate(e));
-                            } else {
-                                result.complete(s);
-                            }
-                        }));
+        try {
+            channel.eventLoop().execute(() ->
+                    Stream.openOutbound(this, protocols, handler, host.config().streamNegotiationTimeout().toMillis(), lazy)
+                            .whenComplete((s, e) -> {
+                                if (e != null) {
+                                    result.completeExceptionally(Host.translate(e));
+                                } else {
+                                    result.complete(s);
+                                }
+                            }));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the host was closed: its event loops are gone
+            result.completeExceptionally(new TransportException("cannot open a stream on " + this
+                    + ": the host is closed", e));
+        }
         return result;
     }
 

@@ -101,6 +101,8 @@ public final class Host implements AutoCloseable {
     private final NoiseConfig noiseConfig;
     private final IdentifyService identify;
     private volatile boolean closed;
+    /** Completes when {@link #closeAsync()} has finished; its monitor guards the first close. */
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
     private Host(HostConfig config) {
         this.config = config;
@@ -319,9 +321,17 @@ public final class Host implements AutoCloseable {
         listeners.remove(listener);
     }
 
-    /** Closes listeners and connections gracefully, then the event loops. */
+    /**
+     * Closes listeners and connections gracefully, then the event loops. Idempotent: a later call returns the
+     * same future (a second close used to wait for listeners of channels whose event loop was gone, 10 s).
+     */
     public CompletableFuture<Void> closeAsync() {
-        closed = true;
+        synchronized (terminated) {
+            if (closed) {
+                return terminated;
+            }
+            closed = true;
+        }
         List<CompletableFuture<?>> all = new ArrayList<>();
         for (Channel s : serverChannels) {
             CompletableFuture<Void> f = new CompletableFuture<>();
@@ -331,10 +341,9 @@ public final class Host implements AutoCloseable {
         for (Connection c : connections()) {
             all.add(c.close().orTimeout(2, TimeUnit.SECONDS).exceptionally(e -> null));
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).whenComplete((v, e) ->
-                group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(x -> done.complete(null)));
-        return done;
+                group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(x -> terminated.complete(null)));
+        return terminated;
     }
 
     /** {@link #closeAsync()} and wait for it (at most 10 s). Do not call from an event loop. */

@@ -127,6 +127,32 @@ class ConnectionLifecycleTest {
                 () -> c.streamCount() == 0 && onServer.streamCount() == 0);
     }
 
+    /** After the host closed (its event loops are gone), opening a stream fails the future instead of throwing. */
+    @Test
+    void newStreamAfterTheHostClosedFailsTheFuture() {
+        Host server = host();
+        Host client = host();
+        Connection c = client.dial(p2pAddress(server)).orTimeout(10, TimeUnit.SECONDS).join();
+        client.close();
+        CompletableFuture<Stream> s = c.newStream(io.gridoverlay.transport.protocol.Ping.PROTOCOL,
+                StreamHandler.discarding());
+        assertThat(s.handle((x, e) -> e).orTimeout(10, TimeUnit.SECONDS).join())
+                .isInstanceOf(TransportException.class);
+        assertThat(c.isOpen()).isFalse();
+    }
+
+    /** Regression: a second close waited for listeners on channels whose event loop was gone (10 s, then a warning). */
+    @Test
+    void closingAHostTwiceReturnsTheFirstClosesFuture() {
+        Host server = host();
+        Host client = host();
+        client.dial(p2pAddress(server)).orTimeout(10, TimeUnit.SECONDS).join();
+        CompletableFuture<Void> first = client.closeAsync();
+        first.orTimeout(10, TimeUnit.SECONDS).join();
+        CompletableFuture<Void> second = client.closeAsync();
+        assertThat(second).isSameAs(first).isDone();
+    }
+
     /** A peer that stalls in the muxer negotiation past the handshake timeout is never registered. */
     @Test
     void upgradeTimingOutInTheMuxerNegotiationRegistersNothing() throws Exception {
