@@ -54,6 +54,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,6 +93,7 @@ public final class Host implements AutoCloseable {
     private final Class<? extends SocketChannel> channelClass;
     private final Map<String, ProtocolHandler> handlers = new ConcurrentHashMap<>();
     private final Map<PeerId, List<Connection>> connections = new ConcurrentHashMap<>();
+    private final Map<PeerId, CompletableFuture<Connection>> pendingDials = new ConcurrentHashMap<>();
     private final AtomicInteger connectionCount = new AtomicInteger();
     private final PendingHandshakes pendingInbound;
     private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
@@ -197,47 +199,98 @@ public final class Host implements AutoCloseable {
     }
 
     /**
-     * Dials {@code address}; when it ends in {@code /p2p/<id>} the remote must prove that identity, and an
-     * open connection to that peer is reused.
+     * Dials {@code address}; when it ends in {@code /p2p/<id>} the remote must prove that identity, an open
+     * connection to that peer is reused, and a dial to that peer already under way is shared.
      */
     public CompletableFuture<Connection> dial(Multiaddr address) {
         if (closed) {
             return CompletableFuture.failedFuture(new TransportException("host is closed"));
         }
         PeerId expected = address.peerIdBytes().map(PeerId::fromBytes).orElse(null);
-        if (expected != null) {
-            if (expected.equals(peerId)) {
-                return CompletableFuture.failedFuture(new TransportException("refusing to dial self"));
-            }
-            Connection existing = firstOpen(expected);
-            if (existing != null) {
-                return CompletableFuture.completedFuture(existing);
-            }
+        if (expected == null) {
+            return dialAddress(address, null);
         }
+        if (expected.equals(peerId)) {
+            return CompletableFuture.failedFuture(new TransportException("refusing to dial self"));
+        }
+        Connection existing = firstOpen(expected);
+        if (existing != null) {
+            return CompletableFuture.completedFuture(existing);
+        }
+        return sharedDial(expected, () -> dialAddress(address, expected));
+    }
+
+    /**
+     * Dials {@code peer} at an open connection or at the addresses in the peer store, in order; a dial to
+     * {@code peer} already under way is shared.
+     */
+    public CompletableFuture<Connection> dial(PeerId peer) {
+        Connection existing = firstOpen(peer);
+        if (existing != null) {
+            return CompletableFuture.completedFuture(existing);
+        }
+        if (closed) {
+            return CompletableFuture.failedFuture(new TransportException("host is closed"));
+        }
+        if (peer.equals(peerId)) {
+            return CompletableFuture.failedFuture(new TransportException("refusing to dial self"));
+        }
+        return sharedDial(peer, () -> dialKnownAddresses(peer));
+    }
+
+    /**
+     * Runs {@code dialer} unless a dial to {@code peer} is under way, whose outcome is then shared: without
+     * it, concurrent requests to a peer not yet connected each opened a connection, and those beyond
+     * {@code maxConnectionsPerPeer} failed. Every caller gets its own copy of the shared future.
+     */
+    private CompletableFuture<Connection> sharedDial(PeerId peer, Supplier<CompletableFuture<Connection>> dialer) {
+        CompletableFuture<Connection> mine = new CompletableFuture<>();
+        CompletableFuture<Connection> underWay = pendingDials.putIfAbsent(peer, mine);
+        if (underWay != null) {
+            return underWay.copy();
+        }
+        CompletableFuture<Connection> attempt;
+        try {
+            attempt = dialer.get();
+        } catch (RuntimeException e) {
+            attempt = CompletableFuture.failedFuture(e);
+        }
+        attempt.whenComplete((c, e) -> {
+            // removed first, so that a dependent dialling again finds the connection (registered by now)
+            pendingDials.remove(peer, mine);
+            if (e != null) {
+                mine.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            } else {
+                mine.complete(c);
+            }
+        });
+        return mine.copy();
+    }
+
+    private CompletableFuture<Connection> dialKnownAddresses(PeerId peer) {
+        List<Multiaddr> addrs = peerStore.addresses(peer);
+        if (addrs.isEmpty()) {
+            return CompletableFuture.failedFuture(new TransportException("no known address for " + peer));
+        }
+        CompletableFuture<Connection> attempt = dialAddress(addrs.get(0), peer);
+        for (int i = 1; i < addrs.size(); i++) {
+            Multiaddr next = addrs.get(i);
+            attempt = attempt.exceptionallyCompose(e -> {
+                Connection open = firstOpen(peer); // the peer may have connected to us meanwhile
+                return open != null ? CompletableFuture.completedFuture(open) : dialAddress(next, peer);
+            });
+        }
+        return attempt;
+    }
+
+    /** One TCP dial and upgrade; {@code expected}, when not null, is the identity the remote must prove. */
+    private CompletableFuture<Connection> dialAddress(Multiaddr address, PeerId expected) {
         if (connectionCount.get() >= config.limits().maxConnections()) {
             return CompletableFuture.failedFuture(new LimitExceededException("connection limit "
                     + config.limits().maxConnections() + " reached"));
         }
         Multiaddr transport = address.decapsulate(Protocol.P2P).orElse(address);
         return resolve(transport).thenCompose(socket -> connect(socket, transport, expected));
-    }
-
-    /** Dials {@code peer} at an open connection or at the addresses in the peer store, in order. */
-    public CompletableFuture<Connection> dial(PeerId peer) {
-        Connection existing = firstOpen(peer);
-        if (existing != null) {
-            return CompletableFuture.completedFuture(existing);
-        }
-        List<Multiaddr> addrs = peerStore.addresses(peer);
-        if (addrs.isEmpty()) {
-            return CompletableFuture.failedFuture(new TransportException("no known address for " + peer));
-        }
-        CompletableFuture<Connection> attempt = dial(addrs.get(0).encapsulate("/p2p/" + peer.toBase58()));
-        for (int i = 1; i < addrs.size(); i++) {
-            Multiaddr next = addrs.get(i).encapsulate("/p2p/" + peer.toBase58());
-            attempt = attempt.exceptionallyCompose(e -> dial(next));
-        }
-        return attempt;
     }
 
     /**

@@ -153,6 +153,28 @@ class ConnectionLifecycleTest {
         assertThat(second).isSameAs(first).isDone();
     }
 
+    /**
+     * Regression: concurrent dials of one peer each opened a connection, and those beyond
+     * {@code maxConnectionsPerPeer} (4) failed with {@link LimitExceededException}. They now share one dial.
+     */
+    @Test
+    void concurrentStreamsToAnUnconnectedPeerShareOneDial() {
+        Host server = host();
+        Host client = host();
+        client.peerStore().addAddresses(server.peerId(), server.listenAddresses(), PeerStore.TEMPORARY_TTL);
+        List<CompletableFuture<Stream>> streams = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            streams.add(client.newStream(server.peerId(), StreamHandler.discarding(),
+                    io.gridoverlay.transport.protocol.Ping.PROTOCOL));
+        }
+        CompletableFuture.allOf(streams.toArray(CompletableFuture[]::new)).orTimeout(10, TimeUnit.SECONDS).join();
+        assertThat(client.connections(server.peerId())).hasSize(1);
+        assertThat(streams).extracting(f -> f.join().connection()).containsOnly(client.connections(server.peerId()).get(0));
+        // a dial by address with /p2p shares it too
+        CompletableFuture<Connection> a = client.dial(p2pAddress(server));
+        assertThat(a.orTimeout(10, TimeUnit.SECONDS).join()).isSameAs(client.connections(server.peerId()).get(0));
+    }
+
     /** A peer that stalls in the muxer negotiation past the handshake timeout is never registered. */
     @Test
     void upgradeTimingOutInTheMuxerNegotiationRegistersNothing() throws Exception {
