@@ -34,6 +34,8 @@ public final class Connection {
     private final boolean muxerInHandshake;
     private final Instant openedAt = Instant.now();
     final CompletableFuture<IdentifyInfo> identified = new CompletableFuture<>();
+    /** Completes when the channel closed; hooked at construction, while the event loop certainly runs. */
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
     /** Open streams of the host's own Identify protocols; written on the event loop only. */
     private volatile int identifyStreams;
 
@@ -48,6 +50,7 @@ public final class Connection {
         this.localAddress = localAddress;
         this.direction = direction;
         this.muxerInHandshake = muxerInHandshake;
+        channel.closeFuture().addListener(f -> closed.complete(null));
     }
 
     public PeerId remotePeer() {
@@ -179,16 +182,21 @@ public final class Connection {
         return newStream(List.of(protocol), handler);
     }
 
-    /** Closes the connection gracefully (Yamux go-away, then TCP close). */
+    /** Closes the connection gracefully (Yamux go-away, then TCP close); completes once it is closed. */
     public CompletableFuture<Void> close() {
+        if (!channel.isOpen()) {
+            // already closed, perhaps with its host: the event loop may be gone, so nothing is asked of it
+            return closed.copy();
+        }
         return session.close().exceptionally(e -> null);
     }
 
-    /** Completes when the connection is closed. */
+    /**
+     * Completes when the connection is closed, also when asked after its host was closed (a listener added
+     * to the channel then was rejected and the future never completed).
+     */
     public CompletableFuture<Void> closeFuture() {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        channel.closeFuture().addListener(x -> f.complete(null));
-        return f;
+        return closed.copy();
     }
 
     /**

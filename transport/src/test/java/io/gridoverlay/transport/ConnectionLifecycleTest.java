@@ -175,6 +175,17 @@ class ConnectionLifecycleTest {
         assertThat(a.orTimeout(10, TimeUnit.SECONDS).join()).isSameAs(client.connections(server.peerId()).get(0));
     }
 
+    /** Regression: after the host closed, {@link Connection#closeFuture()} never completed (its listener was rejected). */
+    @Test
+    void closeFutureOfAConnectionOfAClosedHostIsComplete() {
+        Host server = host();
+        Host client = host();
+        Connection c = client.dial(p2pAddress(server)).orTimeout(10, TimeUnit.SECONDS).join();
+        client.close();
+        assertThat(c.closeFuture()).isDone();
+        assertThat(c.close()).isDone();
+    }
+
     /** A peer that stalls in the muxer negotiation past the handshake timeout is never registered. */
     @Test
     void upgradeTimingOutInTheMuxerNegotiationRegistersNothing() throws Exception {
