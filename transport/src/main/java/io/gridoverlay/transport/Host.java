@@ -600,8 +600,11 @@ public final class Host implements AutoCloseable {
             return;
         }
         ch.closeFuture().addListener(f -> unregister(c));
-        peerStore.addAddresses(c.remotePeer(), List.of(c.remoteAddress()), outbound
-                ? PeerStore.CONNECTED_TTL : PeerStore.TEMPORARY_TTL);
+        if (outbound) {
+            // the dialled address works; an inbound connection's source is an ephemeral port nobody listens on
+            // (the peer's listen addresses come with Identify)
+            peerStore.addAddresses(c.remotePeer(), List.of(c.remoteAddress()), PeerStore.CONNECTED_TTL);
+        }
         for (HostListener l : listeners) {
             safely(() -> l.connectionOpened(c));
         }

@@ -186,6 +186,28 @@ class ConnectionLifecycleTest {
         assertThat(c.close()).isDone();
     }
 
+    /**
+     * Regression: the source address of an inbound connection (an ephemeral port nobody listens on) went into
+     * the peer store ahead of the peer's listen addresses, so dialling the peer back tried it first.
+     */
+    @Test
+    void theSourceAddressOfAnInboundConnectionIsNotADialAddress() {
+        Host server = host();
+        Host client = host();
+        Connection c = client.dial(p2pAddress(server)).orTimeout(10, TimeUnit.SECONDS).join();
+        waitUntil(Duration.ofSeconds(10), "the server identified the client",
+                () -> server.connections(client.peerId()).size() == 1
+                        && server.connections(client.peerId()).get(0).identified().isDone());
+        assertThat(server.peerStore().addresses(client.peerId())).containsExactlyElementsOf(client.listenAddresses());
+        // the dialler keeps the address it dialled
+        assertThat(client.peerStore().addresses(server.peerId())).containsExactlyElementsOf(server.listenAddresses());
+        client.disconnect(server.peerId()).orTimeout(10, TimeUnit.SECONDS).join();
+        waitUntil(Duration.ofSeconds(10), "the server saw the disconnect", () -> server.connections().isEmpty());
+        Connection back = server.dial(client.peerId()).orTimeout(10, TimeUnit.SECONDS).join();
+        assertThat(back.remoteAddress()).isEqualTo(client.listenAddresses().get(0));
+        assertThat(c.isOpen()).isFalse();
+    }
+
     /** A peer that stalls in the muxer negotiation past the handshake timeout is never registered. */
     @Test
     void upgradeTimingOutInTheMuxerNegotiationRegistersNothing() throws Exception {
