@@ -36,6 +36,8 @@ public final class Connection {
     final CompletableFuture<IdentifyInfo> identified = new CompletableFuture<>();
     /** Completes when the channel closed; hooked at construction, while the event loop certainly runs. */
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    /** Set when the connection manager chose to close this connection; guarded by the host's trim lock. */
+    volatile boolean trimmed;
     /** Open streams of the host's own Identify protocols; written on the event loop only. */
     private volatile int identifyStreams;
 

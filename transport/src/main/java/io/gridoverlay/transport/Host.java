@@ -105,6 +105,7 @@ public final class Host implements AutoCloseable {
     private volatile boolean closed;
     /** Completes when {@link #closeAsync()} has finished; its monitor guards the first close. */
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private final Object trimLock = new Object();
 
     private Host(HostConfig config) {
         this.config = config;
@@ -127,6 +128,26 @@ public final class Host implements AutoCloseable {
         identify.register();
         io.gridoverlay.transport.protocol.Ping.register(this);
         io.gridoverlay.transport.protocol.Perf.register(this);
+        long every = trimCheckInterval(config.limits().gracePeriod()).toMillis();
+        group.next().scheduleAtFixedRate(() -> {
+            try {
+                trimIfNeeded();
+            } catch (RuntimeException e) { // a periodic task that throws is never run again
+                LOG.warn("connection trimming failed", e);
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * How often the connection manager looks for connections to trim besides on every new connection: half
+     * the grace period, within 1..10 s (go-libp2p's connection manager also trims in the background), so that
+     * connections above the high watermark that were all too young when the last one arrived go later.
+     */
+    static Duration trimCheckInterval(Duration gracePeriod) {
+        Duration half = gracePeriod.dividedBy(2);
+        Duration min = Duration.ofSeconds(1);
+        Duration max = Duration.ofSeconds(10);
+        return half.compareTo(min) < 0 ? min : half.compareTo(max) > 0 ? max : half;
     }
 
     /** A builder with a fresh Ed25519 identity and no listen address. */
@@ -670,18 +691,28 @@ public final class Host implements AutoCloseable {
      */
     private void trimIfNeeded() {
         ConnectionLimits limits = config.limits();
-        if (connectionCount.get() <= limits.highWater()) {
+        if (closed || connectionCount.get() <= limits.highWater()) {
             return;
         }
-        java.time.Instant graceLimit = java.time.Instant.now().minus(limits.gracePeriod());
-        List<Connection> candidates = connections().stream()
-                .filter(c -> c.applicationStreamCount() == 0 && c.openedAt().isBefore(graceLimit))
-                .sorted(Comparator.comparing(Connection::openedAt))
-                .toList();
-        int excess = connectionCount.get() - limits.lowWater();
-        for (int i = 0; i < candidates.size() && i < excess; i++) {
-            LOG.debug("trimming idle connection {}", candidates.get(i));
-            candidates.get(i).close();
+        // one pass at a time, and connections already being closed neither count nor get picked again: two
+        // passes close to the same watermark instead of each closing its own excess
+        synchronized (trimLock) {
+            List<Connection> live = connections().stream().filter(c -> c.isOpen() && !c.trimmed).toList();
+            if (live.size() <= limits.highWater()) {
+                return;
+            }
+            java.time.Instant graceLimit = java.time.Instant.now().minus(limits.gracePeriod());
+            List<Connection> candidates = live.stream()
+                    .filter(c -> c.applicationStreamCount() == 0 && c.openedAt().isBefore(graceLimit))
+                    .sorted(Comparator.comparing(Connection::openedAt))
+                    .toList();
+            int excess = live.size() - limits.lowWater();
+            for (int i = 0; i < candidates.size() && i < excess; i++) {
+                Connection c = candidates.get(i);
+                LOG.debug("trimming idle connection {}", c);
+                c.trimmed = true;
+                c.close();
+            }
         }
     }
 

@@ -205,6 +205,23 @@ class LimitsTest {
         assertThat(busy.isReadClosed()).isFalse();
     }
 
+    /**
+     * Regression: trimming ran only when a connection was registered, so connections above the high watermark
+     * that were all within their grace period then stayed open until the next connection arrived.
+     */
+    @Test
+    void connectionsAboveTheHighWatermarkAreTrimmedOnceTheirGracePeriodEnds() {
+        Host victim = host(ConnectionLimits.builder().maxConnections(64)
+                .lowWater(1).highWater(1).gracePeriod(Duration.ofSeconds(2)).build());
+        Connection c1 = dial(host(), p2pAddress(victim));
+        Connection c2 = dial(host(), p2pAddress(victim));
+        waitUntil(Duration.ofSeconds(5), "the victim has both connections", () -> victim.connections().size() == 2);
+        // no new connection arrives: the periodic check trims the older one after its grace period
+        c1.closeFuture().orTimeout(10, TimeUnit.SECONDS).join();
+        waitUntil(Duration.ofSeconds(5), "the victim is down to the low watermark", () -> victim.connections().size() == 1);
+        assertThat(c2.isOpen()).isTrue();
+    }
+
     @Test
     void noConnectionIsTrimmedWithinItsGracePeriod() {
         Host victim = host(ConnectionLimits.builder().maxConnections(64)
