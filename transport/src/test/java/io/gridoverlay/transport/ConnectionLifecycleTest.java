@@ -208,6 +208,24 @@ class ConnectionLifecycleTest {
         assertThat(c.isOpen()).isFalse();
     }
 
+    /**
+     * Regression: a peer that accepted the identify stream but never answered left {@link Connection#identified()}
+     * incomplete and the stream open for the connection's lifetime. Identify now has the stream negotiation
+     * timeout to finish; then the stream is reset and the future fails. The connection stays.
+     */
+    @Test
+    void identifyThatIsNeverAnsweredTimesOut() {
+        Host silent = host();
+        silent.setStreamHandler(IdentifyService.ID, s -> StreamHandler.discarding()); // accepts, never answers
+        Host client = host(Host.builder().streamNegotiationTimeout(Duration.ofMillis(500)));
+        Connection c = client.dial(p2pAddress(silent)).orTimeout(10, TimeUnit.SECONDS).join();
+        Throwable failure = c.identified().handle((i, e) -> e).orTimeout(10, TimeUnit.SECONDS).join();
+        assertThat(failure).isInstanceOf(TransportException.class).hasMessageContaining("timed out");
+        waitUntil(Duration.ofSeconds(10), "the identify stream is gone", () -> c.streamCount() == 0);
+        assertThat(c.isOpen()).isTrue();
+        assertThat(io.gridoverlay.transport.protocol.Ping.ping(c).orTimeout(10, TimeUnit.SECONDS).join()).isPositive();
+    }
+
     /** A peer that stalls in the muxer negotiation past the handshake timeout is never registered. */
     @Test
     void upgradeTimingOutInTheMuxerNegotiationRegistersNothing() throws Exception {
