@@ -146,9 +146,15 @@ public final class TransportKadNetwork implements KadNetwork, AutoCloseable {
         Outbound exchange = new Outbound(peer.peerId(), request);
         CompletableFuture<KadResponse> result = exchange.result;
         inFlight.add(result);
-        ScheduledFuture<?> timeoutTask = timer.schedule(() -> exchange.fail(new KadNetworkException(Kind.TIMEOUT,
-                request.type() + " to " + peer.peerId() + " got no answer within " + timeout.toMillis() + " ms")),
-                timeout.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> timeoutTask;
+        try {
+            timeoutTask = timer.schedule(() -> exchange.fail(new KadNetworkException(Kind.TIMEOUT,
+                    request.type() + " to " + peer.peerId() + " got no answer within " + timeout.toMillis() + " ms")),
+                    timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) { // closed meanwhile: the timer is gone
+            inFlight.remove(result);
+            return CompletableFuture.failedFuture(new KadNetworkException(Kind.CLOSED, "Kad network is closed"));
+        }
         result.whenComplete((r, e) -> {
             timeoutTask.cancel(false);
             inFlight.remove(result);
