@@ -31,10 +31,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * Latency of one Kad FIND_NODE request over TCP on 127.0.0.1, sequential, on an open and identified
  * connection: one new stream per request, its protocol negotiated fully (waits for the multistream echo:
  * two round trips per request) or lazily once Identify listed Kad (the request follows the proposal: one
- * round trip). The answer carries 20 peers with one address each, as a full FIND_NODE answer does.
+ * round trip). The answer carries 20 peers with one address each, as a full FIND_NODE answer does. Sampled
+ * (percentiles): on a shared machine the mean is dominated by scheduling outliers, the median is not.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
