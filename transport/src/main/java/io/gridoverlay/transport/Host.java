@@ -716,9 +716,10 @@ public final class Host implements AutoCloseable {
         }
     }
 
+    /** An open connection to {@code peer} that the connection manager is not closing, or null. */
     private Connection firstOpen(PeerId peer) {
         for (Connection c : connections.getOrDefault(peer, List.of())) {
-            if (c.isOpen()) {
+            if (c.isOpen() && !c.trimmed) {
                 return c;
             }
         }
