@@ -34,6 +34,12 @@ public final class Connection {
     private final boolean muxerInHandshake;
     private final Instant openedAt = Instant.now();
     final CompletableFuture<IdentifyInfo> identified = new CompletableFuture<>();
+    /** Completes when the channel closed; hooked at construction, while the event loop certainly runs. */
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    /** Set when the connection manager chose to close this connection; guarded by the host's trim lock. */
+    volatile boolean trimmed;
+    /** Open streams of the host's own Identify protocols; written on the event loop only. */
+    private volatile int identifyStreams;
 
     Connection(Host host, Channel channel, YamuxSession session, PublicKey remoteKey, Multiaddr remoteAddress,
                Multiaddr localAddress, Direction direction, boolean muxerInHandshake) {
@@ -46,6 +52,7 @@ public final class Connection {
         this.localAddress = localAddress;
         this.direction = direction;
         this.muxerInHandshake = muxerInHandshake;
+        channel.closeFuture().addListener(f -> closed.complete(null));
     }
 
     public PeerId remotePeer() {
@@ -87,6 +94,24 @@ public final class Connection {
         return session.streamCount();
     }
 
+    /**
+     * Open streams other than the host's own Identify and Identify-push streams (a snapshot): what the
+     * connection manager looks at before trimming an idle connection. An inbound stream whose protocol is not
+     * agreed yet counts.
+     */
+    public int applicationStreamCount() {
+        return Math.max(0, session.streamCount() - identifyStreams);
+    }
+
+    /**
+     * Notes that {@code ys} carries Identify; it stops counting when the stream is closed or reset. Called on
+     * the event loop; the counter is written there only.
+     */
+    void identifyStreamOpened(io.gridoverlay.transport.yamux.YamuxStream ys) {
+        identifyStreams++;
+        ys.closeFuture().whenComplete((v, e) -> identifyStreams--);
+    }
+
     public boolean isOpen() {
         return channel.isActive();
     }
@@ -115,25 +140,42 @@ public final class Connection {
      * rejection is reported through {@link Stream#protocolConfirmed()} and the handler's {@code onReset}.
      */
     public CompletableFuture<Stream> newStream(List<String> protocols, StreamHandler handler) {
+        return newStream(protocols, handler, host.config().streamNegotiation());
+    }
+
+    /**
+     * As {@link #newStream(List, StreamHandler)}, negotiating with {@code negotiation} instead of the host's
+     * default ({@link HostConfig#streamNegotiation()}): for a protocol whose exchanges are short, such as
+     * Kad requests, {@link StreamNegotiation#LAZY_WHEN_SUPPORTED} saves one round trip per stream.
+     */
+    public CompletableFuture<Stream> newStream(List<String> protocols, StreamHandler handler,
+                                               StreamNegotiation negotiation) {
         Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(negotiation, "negotiation");
         if (protocols.isEmpty()) {
             throw new IllegalArgumentException("no protocol to propose");
         }
         CompletableFuture<Stream> result = new CompletableFuture<>();
-        boolean lazy = protocols.size() == 1 && switch (host.config().streamNegotiation()) {
+        boolean lazy = protocols.size() == 1 && switch (negotiation) {
             case FULL -> false;
             case LAZY -> true;
             case LAZY_WHEN_SUPPORTED -> host.peerStore().protocols(remotePeer).contains(protocols.get(0));
         };
-        channel.eventLoop().execute(() ->
-                Stream.openOutbound(this, protocols, handler, host.config().streamNegotiationTimeout().toMillis(), lazy)
-                        .whenComplete((s, e) -> {
-                            if (e != null) {
-                                result.completeExceptionally(Host.translate(e));
-                            } else {
-                                result.complete(s);
-                            }
-                        }));
+        try {
+            channel.eventLoop().execute(() ->
+                    Stream.openOutbound(this, protocols, handler, host.config().streamNegotiationTimeout().toMillis(), lazy)
+                            .whenComplete((s, e) -> {
+                                if (e != null) {
+                                    result.completeExceptionally(Host.translate(e));
+                                } else {
+                                    result.complete(s);
+                                }
+                            }));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the host was closed: its event loops are gone
+            result.completeExceptionally(new TransportException("cannot open a stream on " + this
+                    + ": the host is closed", e));
+        }
         return result;
     }
 
@@ -142,16 +184,21 @@ public final class Connection {
         return newStream(List.of(protocol), handler);
     }
 
-    /** Closes the connection gracefully (Yamux go-away, then TCP close). */
+    /** Closes the connection gracefully (Yamux go-away, then TCP close); completes once it is closed. */
     public CompletableFuture<Void> close() {
+        if (!channel.isOpen()) {
+            // already closed, perhaps with its host: the event loop may be gone, so nothing is asked of it
+            return closed.copy();
+        }
         return session.close().exceptionally(e -> null);
     }
 
-    /** Completes when the connection is closed. */
+    /**
+     * Completes when the connection is closed, also when asked after its host was closed (a listener added
+     * to the channel then was rejected and the future never completed).
+     */
     public CompletableFuture<Void> closeFuture() {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        channel.closeFuture().addListener(x -> f.complete(null));
-        return f;
+        return closed.copy();
     }
 
     /**

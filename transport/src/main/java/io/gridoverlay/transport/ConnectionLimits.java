@@ -16,8 +16,9 @@ import java.time.Duration;
  *     group: one IPv4 address, or one IPv6 /64 prefix (what one host or one customer network usually
  *     controls). Keeps a few stalling clients on one address from taking every slot of
  *     {@code maxPendingInbound} until the handshake timeout; one beyond is reset
- * @param lowWater when trimming, close idle connections down to this many
- * @param highWater trim when more than this many connections are open
+ * @param lowWater when trimming, close idle connections (no stream open but Identify's) down to this many
+ * @param highWater trim when more than this many connections are open: checked on every new connection and
+ *     periodically (every half grace period, within 1..10 s)
  * @param gracePeriod a new connection is never trimmed before this age
  */
 public record ConnectionLimits(int maxConnections, int maxConnectionsPerPeer, int maxPendingInbound,

@@ -54,6 +54,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,6 +93,7 @@ public final class Host implements AutoCloseable {
     private final Class<? extends SocketChannel> channelClass;
     private final Map<String, ProtocolHandler> handlers = new ConcurrentHashMap<>();
     private final Map<PeerId, List<Connection>> connections = new ConcurrentHashMap<>();
+    private final Map<PeerId, CompletableFuture<Connection>> pendingDials = new ConcurrentHashMap<>();
     private final AtomicInteger connectionCount = new AtomicInteger();
     private final PendingHandshakes pendingInbound;
     private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
@@ -101,6 +103,9 @@ public final class Host implements AutoCloseable {
     private final NoiseConfig noiseConfig;
     private final IdentifyService identify;
     private volatile boolean closed;
+    /** Completes when {@link #closeAsync()} has finished; its monitor guards the first close. */
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private final Object trimLock = new Object();
 
     private Host(HostConfig config) {
         this.config = config;
@@ -123,6 +128,26 @@ public final class Host implements AutoCloseable {
         identify.register();
         io.gridoverlay.transport.protocol.Ping.register(this);
         io.gridoverlay.transport.protocol.Perf.register(this);
+        long every = trimCheckInterval(config.limits().gracePeriod()).toMillis();
+        group.next().scheduleAtFixedRate(() -> {
+            try {
+                trimIfNeeded();
+            } catch (RuntimeException e) { // a periodic task that throws is never run again
+                LOG.warn("connection trimming failed", e);
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * How often the connection manager looks for connections to trim besides on every new connection: half
+     * the grace period, within 1..10 s (go-libp2p's connection manager also trims in the background), so that
+     * connections above the high watermark that were all too young when the last one arrived go later.
+     */
+    static Duration trimCheckInterval(Duration gracePeriod) {
+        Duration half = gracePeriod.dividedBy(2);
+        Duration min = Duration.ofSeconds(1);
+        Duration max = Duration.ofSeconds(10);
+        return half.compareTo(min) < 0 ? min : half.compareTo(max) > 0 ? max : half;
     }
 
     /** A builder with a fresh Ed25519 identity and no listen address. */
@@ -195,47 +220,98 @@ public final class Host implements AutoCloseable {
     }
 
     /**
-     * Dials {@code address}; when it ends in {@code /p2p/<id>} the remote must prove that identity, and an
-     * open connection to that peer is reused.
+     * Dials {@code address}; when it ends in {@code /p2p/<id>} the remote must prove that identity, an open
+     * connection to that peer is reused, and a dial to that peer already under way is shared.
      */
     public CompletableFuture<Connection> dial(Multiaddr address) {
         if (closed) {
             return CompletableFuture.failedFuture(new TransportException("host is closed"));
         }
         PeerId expected = address.peerIdBytes().map(PeerId::fromBytes).orElse(null);
-        if (expected != null) {
-            if (expected.equals(peerId)) {
-                return CompletableFuture.failedFuture(new TransportException("refusing to dial self"));
-            }
-            Connection existing = firstOpen(expected);
-            if (existing != null) {
-                return CompletableFuture.completedFuture(existing);
-            }
+        if (expected == null) {
+            return dialAddress(address, null);
         }
+        if (expected.equals(peerId)) {
+            return CompletableFuture.failedFuture(new TransportException("refusing to dial self"));
+        }
+        Connection existing = firstOpen(expected);
+        if (existing != null) {
+            return CompletableFuture.completedFuture(existing);
+        }
+        return sharedDial(expected, () -> dialAddress(address, expected));
+    }
+
+    /**
+     * Dials {@code peer} at an open connection or at the addresses in the peer store, in order; a dial to
+     * {@code peer} already under way is shared.
+     */
+    public CompletableFuture<Connection> dial(PeerId peer) {
+        Connection existing = firstOpen(peer);
+        if (existing != null) {
+            return CompletableFuture.completedFuture(existing);
+        }
+        if (closed) {
+            return CompletableFuture.failedFuture(new TransportException("host is closed"));
+        }
+        if (peer.equals(peerId)) {
+            return CompletableFuture.failedFuture(new TransportException("refusing to dial self"));
+        }
+        return sharedDial(peer, () -> dialKnownAddresses(peer));
+    }
+
+    /**
+     * Runs {@code dialer} unless a dial to {@code peer} is under way, whose outcome is then shared: without
+     * it, concurrent requests to a peer not yet connected each opened a connection, and those beyond
+     * {@code maxConnectionsPerPeer} failed. Every caller gets its own copy of the shared future.
+     */
+    private CompletableFuture<Connection> sharedDial(PeerId peer, Supplier<CompletableFuture<Connection>> dialer) {
+        CompletableFuture<Connection> mine = new CompletableFuture<>();
+        CompletableFuture<Connection> underWay = pendingDials.putIfAbsent(peer, mine);
+        if (underWay != null) {
+            return underWay.copy();
+        }
+        CompletableFuture<Connection> attempt;
+        try {
+            attempt = dialer.get();
+        } catch (RuntimeException e) {
+            attempt = CompletableFuture.failedFuture(e);
+        }
+        attempt.whenComplete((c, e) -> {
+            // removed first, so that a dependent dialling again finds the connection (registered by now)
+            pendingDials.remove(peer, mine);
+            if (e != null) {
+                mine.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            } else {
+                mine.complete(c);
+            }
+        });
+        return mine.copy();
+    }
+
+    private CompletableFuture<Connection> dialKnownAddresses(PeerId peer) {
+        List<Multiaddr> addrs = peerStore.addresses(peer);
+        if (addrs.isEmpty()) {
+            return CompletableFuture.failedFuture(new TransportException("no known address for " + peer));
+        }
+        CompletableFuture<Connection> attempt = dialAddress(addrs.get(0), peer);
+        for (int i = 1; i < addrs.size(); i++) {
+            Multiaddr next = addrs.get(i);
+            attempt = attempt.exceptionallyCompose(e -> {
+                Connection open = firstOpen(peer); // the peer may have connected to us meanwhile
+                return open != null ? CompletableFuture.completedFuture(open) : dialAddress(next, peer);
+            });
+        }
+        return attempt;
+    }
+
+    /** One TCP dial and upgrade; {@code expected}, when not null, is the identity the remote must prove. */
+    private CompletableFuture<Connection> dialAddress(Multiaddr address, PeerId expected) {
         if (connectionCount.get() >= config.limits().maxConnections()) {
             return CompletableFuture.failedFuture(new LimitExceededException("connection limit "
                     + config.limits().maxConnections() + " reached"));
         }
         Multiaddr transport = address.decapsulate(Protocol.P2P).orElse(address);
         return resolve(transport).thenCompose(socket -> connect(socket, transport, expected));
-    }
-
-    /** Dials {@code peer} at an open connection or at the addresses in the peer store, in order. */
-    public CompletableFuture<Connection> dial(PeerId peer) {
-        Connection existing = firstOpen(peer);
-        if (existing != null) {
-            return CompletableFuture.completedFuture(existing);
-        }
-        List<Multiaddr> addrs = peerStore.addresses(peer);
-        if (addrs.isEmpty()) {
-            return CompletableFuture.failedFuture(new TransportException("no known address for " + peer));
-        }
-        CompletableFuture<Connection> attempt = dial(addrs.get(0).encapsulate("/p2p/" + peer.toBase58()));
-        for (int i = 1; i < addrs.size(); i++) {
-            Multiaddr next = addrs.get(i).encapsulate("/p2p/" + peer.toBase58());
-            attempt = attempt.exceptionallyCompose(e -> dial(next));
-        }
-        return attempt;
     }
 
     /**
@@ -319,9 +395,17 @@ public final class Host implements AutoCloseable {
         listeners.remove(listener);
     }
 
-    /** Closes listeners and connections gracefully, then the event loops. */
+    /**
+     * Closes listeners and connections gracefully, then the event loops. Idempotent: a later call returns the
+     * same future (a second close used to wait for listeners of channels whose event loop was gone, 10 s).
+     */
     public CompletableFuture<Void> closeAsync() {
-        closed = true;
+        synchronized (terminated) {
+            if (closed) {
+                return terminated;
+            }
+            closed = true;
+        }
         List<CompletableFuture<?>> all = new ArrayList<>();
         for (Channel s : serverChannels) {
             CompletableFuture<Void> f = new CompletableFuture<>();
@@ -331,10 +415,9 @@ public final class Host implements AutoCloseable {
         for (Connection c : connections()) {
             all.add(c.close().orTimeout(2, TimeUnit.SECONDS).exceptionally(e -> null));
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).whenComplete((v, e) ->
-                group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(x -> done.complete(null)));
-        return done;
+                group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(x -> terminated.complete(null)));
+        return terminated;
     }
 
     /** {@link #closeAsync()} and wait for it (at most 10 s). Do not call from an event loop. */
@@ -495,9 +578,24 @@ public final class Host implements AutoCloseable {
         });
     }
 
-    /** Installs Yamux and registers the connection; runs on the channel's event loop. */
+    /**
+     * Installs Yamux and registers the connection; runs on the channel's event loop. A connection is registered
+     * only while its channel is active and its upgrade has not failed (timed out, closed): a dead connection
+     * must reach neither the registry nor the listeners nor the caller. Listeners hear of the connection before
+     * the caller's future completes, so that a caller closing it at once still yields opened-then-closed.
+     */
     private void startMuxer(SocketChannel ch, Connection.Direction direction, PublicKey remoteKey,
                             boolean muxerInHandshake, CompletableFuture<Connection> result) {
+        if (!ch.eventLoop().inEventLoop()) {
+            ch.eventLoop().execute(() -> startMuxer(ch, direction, remoteKey, muxerInHandshake, result));
+            return;
+        }
+        if (result.isDone() || !ch.isActive()) {
+            result.completeExceptionally(new TransportException("connection to " + ch.remoteAddress()
+                    + " closed during the upgrade"));
+            ch.close();
+            return;
+        }
         boolean outbound = direction == Connection.Direction.OUTBOUND;
         Connection[] holder = new Connection[1];
         YamuxHandler yamux = new YamuxHandler(config.yamux(), outbound, ys -> {
@@ -509,6 +607,11 @@ public final class Host implements AutoCloseable {
         Connection c = new Connection(this, ch, yamux, remoteKey, toMultiaddr(ch.remoteAddress()),
                 toMultiaddr(ch.localAddress()), direction, muxerInHandshake);
         holder[0] = c;
+        if (!ch.isActive()) {
+            // installing the muxer flushed the first frames into a socket the peer had already reset
+            result.completeExceptionally(new TransportException(c + " closed during the upgrade"));
+            return;
+        }
         if (!register(c)) {
             result.completeExceptionally(new LimitExceededException("connection limit reached ("
                     + config.limits().maxConnections() + " in total, "
@@ -518,11 +621,19 @@ public final class Host implements AutoCloseable {
             return;
         }
         ch.closeFuture().addListener(f -> unregister(c));
-        result.complete(c);
-        peerStore.addAddresses(c.remotePeer(), List.of(c.remoteAddress()), outbound
-                ? PeerStore.CONNECTED_TTL : PeerStore.TEMPORARY_TTL);
+        if (outbound) {
+            // the dialled address works; an inbound connection's source is an ephemeral port nobody listens on
+            // (the peer's listen addresses come with Identify)
+            peerStore.addAddresses(c.remotePeer(), List.of(c.remoteAddress()), PeerStore.CONNECTED_TTL);
+        }
         for (HostListener l : listeners) {
             safely(() -> l.connectionOpened(c));
+        }
+        if (!ch.isActive()) { // a listener closed it
+            result.completeExceptionally(new TransportException(c + " closed right after the upgrade"));
+        } else {
+            // dependents of the caller's future run here, inline, and may close the connection
+            result.complete(c);
         }
         identify.identify(c);
         trimIfNeeded();
@@ -572,27 +683,43 @@ public final class Host implements AutoCloseable {
         }
     }
 
-    /** Closes the oldest idle connections beyond the high watermark, down to the low one. */
+    /**
+     * Closes the oldest idle connections beyond the high watermark, down to the low one. Idle: past its grace
+     * period and no stream but Identify's ({@link Connection#applicationStreamCount()}). Identify runs on every
+     * new connection for a round trip or more; counting it spared a connection whose only stream was an
+     * identify exchange in flight and closed a newer one instead, depending on timing.
+     */
     private void trimIfNeeded() {
         ConnectionLimits limits = config.limits();
-        if (connectionCount.get() <= limits.highWater()) {
+        if (closed || connectionCount.get() <= limits.highWater()) {
             return;
         }
-        java.time.Instant graceLimit = java.time.Instant.now().minus(limits.gracePeriod());
-        List<Connection> candidates = connections().stream()
-                .filter(c -> c.streamCount() == 0 && c.openedAt().isBefore(graceLimit))
-                .sorted(Comparator.comparing(Connection::openedAt))
-                .toList();
-        int excess = connectionCount.get() - limits.lowWater();
-        for (int i = 0; i < candidates.size() && i < excess; i++) {
-            LOG.debug("trimming idle connection {}", candidates.get(i));
-            candidates.get(i).close();
+        // one pass at a time, and connections already being closed neither count nor get picked again: two
+        // passes close to the same watermark instead of each closing its own excess
+        synchronized (trimLock) {
+            List<Connection> live = connections().stream().filter(c -> c.isOpen() && !c.trimmed).toList();
+            if (live.size() <= limits.highWater()) {
+                return;
+            }
+            java.time.Instant graceLimit = java.time.Instant.now().minus(limits.gracePeriod());
+            List<Connection> candidates = live.stream()
+                    .filter(c -> c.applicationStreamCount() == 0 && c.openedAt().isBefore(graceLimit))
+                    .sorted(Comparator.comparing(Connection::openedAt))
+                    .toList();
+            int excess = live.size() - limits.lowWater();
+            for (int i = 0; i < candidates.size() && i < excess; i++) {
+                Connection c = candidates.get(i);
+                LOG.debug("trimming idle connection {}", c);
+                c.trimmed = true;
+                c.close();
+            }
         }
     }
 
+    /** An open connection to {@code peer} that the connection manager is not closing, or null. */
     private Connection firstOpen(PeerId peer) {
         for (Connection c : connections.getOrDefault(peer, List.of())) {
-            if (c.isOpen()) {
+            if (c.isOpen() && !c.trimmed) {
                 return c;
             }
         }

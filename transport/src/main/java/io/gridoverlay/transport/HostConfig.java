@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param eventLoopThreads Netty event loop threads (0 = Netty's default, twice the cores)
  * @param limits connection limits
  * @param handshakeTimeout time for the whole upgrade: security negotiation, Noise, muxer negotiation
- * @param streamNegotiationTimeout time for multistream-select on a new stream
+ * @param streamNegotiationTimeout time for multistream-select on a new stream, and for an Identify exchange
+ *     once its stream is open
  * @param streamNegotiation full or lazy multistream-select on outbound streams
  * @param yamux stream multiplexer configuration (windows, stream limit, keep-alive)
  * @param agentVersion sent in Identify

@@ -46,12 +46,27 @@ final class IdentifyService {
         this.host = host;
     }
 
+    /** Whether {@code protocol} is Identify or Identify push (housekeeping streams the connection manager ignores). */
+    static boolean isIdentifyProtocol(String protocol) {
+        return ID.equals(protocol) || PUSH.equals(protocol);
+    }
+
     void register() {
         host.setStreamHandler(ID, stream -> {
             stream.write(encode(stream.connection())).thenCompose(v -> stream.closeWrite());
+            // a requester that never closes its side does not keep the stream for the connection's lifetime
+            afterTimeout(stream, () -> {
+                if (!stream.closeFuture().isDone()) {
+                    stream.reset();
+                }
+            });
             return StreamHandler.discarding();
         });
-        host.setStreamHandler(PUSH, stream -> new Reader(stream.connection(), true));
+        host.setStreamHandler(PUSH, stream -> {
+            Reader reader = new Reader(stream.connection(), true);
+            afterTimeout(stream, () -> reader.timeOut(stream));
+            return reader;
+        });
     }
 
     /** Runs identify on a new connection; completes {@link Connection#identified()}. */
@@ -60,8 +75,23 @@ final class IdentifyService {
         c.newStream(ID, reader).whenComplete((s, e) -> {
             if (e != null) {
                 c.identified.completeExceptionally(Host.translate(e));
+            } else {
+                afterTimeout(s, () -> reader.timeOut(s));
             }
         });
+    }
+
+    /**
+     * Runs {@code action} on the stream's event loop once the identify exchange had the stream negotiation
+     * timeout ({@link HostConfig#streamNegotiationTimeout()}) to finish, unless the stream closed before:
+     * a peer that accepts an identify stream and then stays silent must not keep it, nor leave
+     * {@link Connection#identified()} incomplete. Called on the event loop.
+     */
+    private void afterTimeout(Stream stream, Runnable action) {
+        long millis = host.config().streamNegotiationTimeout().toMillis();
+        io.netty.util.concurrent.ScheduledFuture<?> task = stream.connection().eventLoop()
+                .schedule(action, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        stream.closeFuture().whenComplete((v, e) -> task.cancel(false));
     }
 
     /** Pushes our current state to every connected peer that speaks push. */
@@ -162,6 +192,7 @@ final class IdentifyService {
         private final boolean push;
         private final ByteBuf buffer = Unpooled.buffer(1024);
         private boolean failed;
+        private boolean applied;
 
         Reader(Connection connection, boolean push) {
             this.connection = connection;
@@ -180,11 +211,22 @@ final class IdentifyService {
             buffer.writeBytes(data);
         }
 
+        /** The exchange ran out of time: fails it unless the peer's message was read already. */
+        void timeOut(Stream stream) {
+            if (!failed && !applied) {
+                fail(stream, "identify" + (push ? " push" : "") + " with " + connection.remotePeer()
+                        + " timed out after " + host.config().streamNegotiationTimeout().toMillis() + " ms");
+            } else if (!stream.closeFuture().isDone()) {
+                stream.reset(); // applied, but the peer never closed its side
+            }
+        }
+
         @Override
         public void onRemoteClose(Stream stream) {
             if (failed) {
                 return;
             }
+            applied = true;
             try {
                 IdentifyInfo info = apply(parse());
                 if (!push) {
@@ -199,9 +241,9 @@ final class IdentifyService {
                     buffer.release();
                 }
             }
-            if (!push) {
-                stream.closeWrite();
-            }
+            // our side too, for a push as well: the stream is gone only once both sides closed (a push stream
+            // left half-open stayed on both connections for their lifetime)
+            stream.closeWrite();
         }
 
         @Override

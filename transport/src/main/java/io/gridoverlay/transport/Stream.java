@@ -195,6 +195,9 @@ public final class Stream {
                 return;
             }
             s.attach(ys);
+            if (protocols.stream().allMatch(IdentifyService::isIdentifyProtocol)) {
+                connection.identifyStreamOpened(ys);
+            }
             if (lazy && !n.result.isDone()) {
                 s.lazy = true;
                 s.protocol = protocols.get(0);
@@ -307,6 +310,9 @@ public final class Stream {
                 return;
             }
             protocol = agreed;
+            if (IdentifyService.isIdentifyProtocol(agreed)) {
+                connection.identifyStreamOpened(yamux);
+            }
             try {
                 handler = ph.onStream(this);
             } catch (RuntimeException e) {

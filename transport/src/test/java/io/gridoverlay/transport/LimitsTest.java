@@ -167,6 +167,61 @@ class LimitsTest {
         assertThat(busy.isReadClosed()).isFalse();
     }
 
+    /**
+     * Regression for the flake of {@link #trimmingSparesConnectionsWithStreams}: the trim ran while Identify was
+     * still in flight on the second connection (the victim's own identify of the peer, or the peer's identify of
+     * the victim, whose stream lives on the victim until the peer closes its side). Identify streams counted as
+     * "has streams", so that connection was spared and the newest one was closed instead. Here the peer holds
+     * both identify directions open for as long as the test runs, which makes the timing deterministic.
+     */
+    @Test
+    void trimmingIgnoresIdentifyStreamsInFlight() {
+        Host victim = host(ConnectionLimits.builder().maxConnections(64)
+                .lowWater(2).highWater(2).gracePeriod(Duration.ZERO).build());
+        Host p1 = host();
+        Host p2 = host();
+        Host p3 = host();
+        Connection c1 = dial(p1, p2pAddress(victim));
+        awaitIdle(victim, 1);
+        Stream busy = c1.newStream(HOLD, StreamHandler.discarding()).orTimeout(10, TimeUnit.SECONDS).join();
+
+        // p2 never answers the victim's identify request, and opens one more identify stream to the victim
+        // whose write side it never closes
+        p2.setStreamHandler(IdentifyService.ID, s -> StreamHandler.discarding());
+        Connection c2 = dial(p2, p2pAddress(victim));
+        c2.identified().orTimeout(10, TimeUnit.SECONDS).join();
+        c2.newStream(IdentifyService.ID, StreamHandler.discarding()).orTimeout(10, TimeUnit.SECONDS).join();
+        waitUntil(Duration.ofSeconds(10), "the victim holds two identify streams with p2",
+                () -> victim.connections(p2.peerId()).size() == 1
+                        && victim.connections(p2.peerId()).get(0).streamCount() == 2);
+        assertThat(victim.connections(p2.peerId()).get(0).identified()).isNotDone();
+
+        Connection c3 = dial(p3, p2pAddress(victim));
+        // one over: the oldest connection carries an application stream; the second carries only Identify
+        c2.closeFuture().orTimeout(10, TimeUnit.SECONDS).join();
+        waitUntil(Duration.ofSeconds(5), "the victim trimmed one connection", () -> victim.connections().size() == 2);
+        assertThat(c1.isOpen()).isTrue();
+        assertThat(c3.isOpen()).isTrue();
+        assertThat(busy.isReadClosed()).isFalse();
+    }
+
+    /**
+     * Regression: trimming ran only when a connection was registered, so connections above the high watermark
+     * that were all within their grace period then stayed open until the next connection arrived.
+     */
+    @Test
+    void connectionsAboveTheHighWatermarkAreTrimmedOnceTheirGracePeriodEnds() {
+        Host victim = host(ConnectionLimits.builder().maxConnections(64)
+                .lowWater(1).highWater(1).gracePeriod(Duration.ofSeconds(2)).build());
+        Connection c1 = dial(host(), p2pAddress(victim));
+        Connection c2 = dial(host(), p2pAddress(victim));
+        waitUntil(Duration.ofSeconds(5), "the victim has both connections", () -> victim.connections().size() == 2);
+        // no new connection arrives: the periodic check trims the older one after its grace period
+        c1.closeFuture().orTimeout(10, TimeUnit.SECONDS).join();
+        waitUntil(Duration.ofSeconds(5), "the victim is down to the low watermark", () -> victim.connections().size() == 1);
+        assertThat(c2.isOpen()).isTrue();
+    }
+
     @Test
     void noConnectionIsTrimmedWithinItsGracePeriod() {
         Host victim = host(ConnectionLimits.builder().maxConnections(64)

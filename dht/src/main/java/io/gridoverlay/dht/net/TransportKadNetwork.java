@@ -16,6 +16,7 @@ import io.gridoverlay.dht.protocol.PeerInfo;
 import io.gridoverlay.transport.Host;
 import io.gridoverlay.transport.PeerStore;
 import io.gridoverlay.transport.Stream;
+import io.gridoverlay.transport.StreamNegotiation;
 import io.gridoverlay.transport.StreamHandler;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
@@ -36,9 +37,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link KadNetwork} over a libp2p {@link Host}: each request opens a new stream of the Kad protocol
  * (default {@code /ipfs/kad/1.0.0}), writes one length-prefixed request, closes its write side and reads
- * one length-prefixed response. go-libp2p-kad-dht reuses streams; one stream per request costs a
- * multistream round trip more but needs no per-peer stream pool, and the server side here (like go's)
- * answers any number of requests on one stream, so both styles interoperate.
+ * one length-prefixed response. go-libp2p-kad-dht reuses streams; one stream per request needs no per-peer
+ * stream pool, and the server side here (like go's) answers any number of requests on one stream, so both
+ * styles interoperate. The stream's multistream round trip is saved by lazy negotiation
+ * ({@link Builder#streamNegotiation}, default {@link StreamNegotiation#LAZY_WHEN_SUPPORTED}): once Identify
+ * said the peer speaks the Kad protocol, the request follows the proposal without waiting for the echo, so
+ * a request costs one round trip on an open connection instead of two.
  *
  * <p>Client mode (the default) serves nothing: the protocol is registered on the host only in server mode,
  * and only while a handler is set. Inbound frames are limited to {@link KadLimits#maxMessageSize()}; a
@@ -62,6 +66,7 @@ public final class TransportKadNetwork implements KadNetwork, AutoCloseable {
     private final KadCodec codec;
     private final Executor handlerExecutor;
     private final Duration inboundIdleTimeout;
+    private final StreamNegotiation streamNegotiation;
     private final ScheduledThreadPoolExecutor timer;
     private final Set<CompletableFuture<KadResponse>> inFlight = ConcurrentHashMap.newKeySet();
     private volatile KadRequestHandler handler;
@@ -74,6 +79,7 @@ public final class TransportKadNetwork implements KadNetwork, AutoCloseable {
         this.codec = new KadCodec(b.limits);
         this.handlerExecutor = b.handlerExecutor;
         this.inboundIdleTimeout = b.inboundIdleTimeout;
+        this.streamNegotiation = b.streamNegotiation;
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "kad-timer-" + host.peerId().toBase58().substring(0, 8));
             t.setDaemon(true);
@@ -140,9 +146,15 @@ public final class TransportKadNetwork implements KadNetwork, AutoCloseable {
         Outbound exchange = new Outbound(peer.peerId(), request);
         CompletableFuture<KadResponse> result = exchange.result;
         inFlight.add(result);
-        ScheduledFuture<?> timeoutTask = timer.schedule(() -> exchange.fail(new KadNetworkException(Kind.TIMEOUT,
-                request.type() + " to " + peer.peerId() + " got no answer within " + timeout.toMillis() + " ms")),
-                timeout.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> timeoutTask;
+        try {
+            timeoutTask = timer.schedule(() -> exchange.fail(new KadNetworkException(Kind.TIMEOUT,
+                    request.type() + " to " + peer.peerId() + " got no answer within " + timeout.toMillis() + " ms")),
+                    timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) { // closed meanwhile: the timer is gone
+            inFlight.remove(result);
+            return CompletableFuture.failedFuture(new KadNetworkException(Kind.CLOSED, "Kad network is closed"));
+        }
         result.whenComplete((r, e) -> {
             timeoutTask.cancel(false);
             inFlight.remove(result);
@@ -154,7 +166,7 @@ public final class TransportKadNetwork implements KadNetwork, AutoCloseable {
                     return null;
                 })
                 .thenCompose(c -> c == null || result.isDone() ? CompletableFuture.completedFuture(null)
-                        : c.newStream(protocol, exchange).exceptionally(e -> {
+                        : c.newStream(List.of(protocol), exchange, streamNegotiation).exceptionally(e -> {
                             exchange.fail(new KadNetworkException(Kind.UNREACHABLE, "cannot open " + protocol
                                     + " to " + peer.peerId() + ": " + unwrap(e).getMessage(), unwrap(e)));
                             return null;
@@ -262,6 +274,14 @@ public final class TransportKadNetwork implements KadNetwork, AutoCloseable {
 
         @Override
         public void onReset(Stream s) {
+            CompletableFuture<String> confirmed = s.protocolConfirmed();
+            if (confirmed.isCompletedExceptionally()) {
+                // a lazily negotiated stream the peer refused: what newStream reports under full negotiation
+                Throwable cause = unwrap(confirmed.handle((p, e) -> e).join());
+                fail(new KadNetworkException(Kind.UNREACHABLE, "cannot open " + protocol + " to " + peer + ": "
+                        + cause.getMessage(), cause));
+                return;
+            }
             fail(new KadNetworkException(Kind.STREAM_FAILED, peer + " reset the stream of " + request.type()));
         }
     }
@@ -434,6 +454,7 @@ public final class TransportKadNetwork implements KadNetwork, AutoCloseable {
         private KadLimits limits = KadLimits.defaults();
         private Executor handlerExecutor = Runnable::run;
         private Duration inboundIdleTimeout = DEFAULT_INBOUND_IDLE_TIMEOUT;
+        private StreamNegotiation streamNegotiation = StreamNegotiation.LAZY_WHEN_SUPPORTED;
 
         private Builder(Host host) {
             this.host = Objects.requireNonNull(host, "host");
@@ -470,6 +491,17 @@ public final class TransportKadNetwork implements KadNetwork, AutoCloseable {
                 throw new IllegalArgumentException("inboundIdleTimeout must be positive, got " + timeout);
             }
             this.inboundIdleTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How request streams negotiate the Kad protocol (default {@link StreamNegotiation#LAZY_WHEN_SUPPORTED}:
+         * lazily once the peer listed the protocol in Identify, which saves a round trip per request; fully
+         * before that, e.g. on the first request over a fresh connection). {@link StreamNegotiation#FULL}
+         * always waits for the peer's echo.
+         */
+        public Builder streamNegotiation(StreamNegotiation mode) {
+            this.streamNegotiation = Objects.requireNonNull(mode, "mode");
             return this;
         }
 

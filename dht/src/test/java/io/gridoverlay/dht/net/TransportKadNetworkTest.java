@@ -22,10 +22,14 @@ import io.gridoverlay.dht.routing.Key;
 import io.gridoverlay.dht.routing.RoutingTable;
 import io.gridoverlay.dht.routing.RoutingTableConfig;
 import io.gridoverlay.transport.Host;
+import io.gridoverlay.transport.HostListener;
+import io.gridoverlay.transport.Stream;
+import io.gridoverlay.transport.StreamNegotiation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -169,6 +173,69 @@ class TransportKadNetworkTest {
                 .hasCauseInstanceOf(KadNetworkException.class)
                 .satisfies(e -> assertThat(((KadNetworkException) e.getCause()).kind())
                         .isEqualTo(KadNetworkException.Kind.UNREACHABLE));
+    }
+
+    /** Records, for every Kad stream {@code h} opens, whether it was negotiated lazily. */
+    static List<Boolean> kadStreamsOpened(Host h) {
+        List<Boolean> lazy = new CopyOnWriteArrayList<>();
+        h.addListener(new HostListener() {
+            @Override
+            public void streamOpened(Stream s) {
+                if (s.isOutbound() && TransportKadNetwork.DEFAULT_PROTOCOL.equals(s.protocol())) {
+                    lazy.add(s.isLazy());
+                }
+            }
+        });
+        return lazy;
+    }
+
+    /**
+     * The first request over a fresh connection negotiates fully (Identify has not said yet that B speaks Kad);
+     * once it has, every request goes lazily: the request follows the proposal without waiting for the echo.
+     */
+    @Test
+    void requestsToAnIdentifiedKadServerNegotiateLazily() {
+        List<Boolean> lazy = kadStreamsOpened(a);
+        KadResponse first = netA.send(infoOf(b), KadRequest.FindNode.of(c.peerId()), TIMEOUT).join();
+        assertThat(first.closerPeers()).containsExactly(infoOf(c));
+        assertThat(lazy).containsExactly(false);
+        a.connections(b.peerId()).get(0).identified().orTimeout(10, TimeUnit.SECONDS).join();
+        for (int i = 0; i < 5; i++) {
+            KadResponse r = netA.send(infoOf(b), KadRequest.FindNode.of(c.peerId()), TIMEOUT).join();
+            assertThat(r.closerPeers()).containsExactly(infoOf(c));
+        }
+        assertThat(lazy).containsExactly(false, true, true, true, true, true);
+        assertThat(a.connections(b.peerId())).hasSize(1);
+    }
+
+    @Test
+    void fullNegotiationCanBeChosen() {
+        TransportKadNetwork full = TransportKadNetwork.builder(a).streamNegotiation(StreamNegotiation.FULL).build();
+        closeables.add(0, full);
+        List<Boolean> lazy = kadStreamsOpened(a);
+        full.send(infoOf(b), new KadRequest.Ping(), TIMEOUT).join();
+        a.connections(b.peerId()).get(0).identified().orTimeout(10, TimeUnit.SECONDS).join();
+        full.send(infoOf(b), new KadRequest.Ping(), TIMEOUT).join();
+        assertThat(lazy).containsExactly(false, false);
+    }
+
+    /**
+     * A peer the peer store wrongly lists as a Kad server (stale Identify) refuses the lazily proposed protocol:
+     * the request fails as under full negotiation, as unreachable, and the connection survives.
+     */
+    @Test
+    void aLazilyProposedProtocolThePeerRefusesFailsAsUnreachable() {
+        Host d = host(); // serves no Kad
+        a.peerStore().setIdentified(d.peerId(), d.config().identity().publicKey(),
+                List.of(TransportKadNetwork.DEFAULT_PROTOCOL), "stale");
+        List<Boolean> lazy = kadStreamsOpened(a);
+        assertThatThrownBy(() -> netA.send(infoOf(d), KadRequest.FindNode.of(c.peerId()), TIMEOUT).join())
+                .hasCauseInstanceOf(KadNetworkException.class)
+                .satisfies(e -> assertThat(((KadNetworkException) e.getCause()).kind())
+                        .isEqualTo(KadNetworkException.Kind.UNREACHABLE))
+                .hasMessageContaining(TransportKadNetwork.DEFAULT_PROTOCOL);
+        assertThat(lazy).containsExactly(true);
+        assertThat(a.connections(d.peerId())).singleElement().satisfies(conn -> assertThat(conn.isOpen()).isTrue());
     }
 
     static void waitUntil(BooleanSupplier condition) {
