@@ -27,7 +27,8 @@ import java.util.List;
  * is sealed from the caller's buffer (gathered first into a reused scratch buffer only when it spans
  * several components) into the output buffer; inbound frames are
  * opened inside the socket's read buffer and passed on as retained slices of it (only a frame split
- * across reads is first gathered into a buffer of its own). With a Java back end frames are decrypted
+ * across reads is first gathered into a buffer of exactly its size; a read that is not a private, writable,
+ * single direct buffer is copied into one first). With a Java back end frames are decrypted
  * into one heap buffer each. Any split of the input across reads decodes the same. A frame
  * failing authentication, shorter than the tag, or an exhausted nonce fires a {@link NoiseException}
  * and closes the channel. The cipher objects are created once per connection and reused. Not
@@ -48,6 +49,8 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
     /** Direct path: a frame split across reads, header included, until it is whole. */
     private ByteBuf partial;
     private boolean failed;
+    /** Direct path: whether a frame was passed on since the last {@code channelReadComplete}. */
+    private boolean firedSinceReadComplete;
 
     /** A codec using the ciphers of {@code session}. */
     public NoiseFrameCodec(NoiseSession session) {
@@ -109,7 +112,9 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
      * With a native back end, reads bypass the cumulation of {@link ByteToMessageDecoder}: every whole frame
      * inside the socket's (direct) read buffer is decrypted in place and passed on as a retained slice of
      * that buffer, so plaintext is neither allocated nor copied per frame. Only a frame split across reads
-     * is gathered, into a buffer of its own ({@link #partial}), and decrypted in place there.
+     * is gathered, into a buffer of exactly its own size ({@link #partial}), and decrypted in place there.
+     * A read that is not a private, writable, single direct buffer is first copied into one. Once this
+     * handler is removed (the pipeline torn down while it passes frames on) the rest of the read is dropped.
      */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
@@ -119,7 +124,7 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
         }
         ByteBuf in = (ByteBuf) msg;
         try {
-            if (failed) {
+            if (failed || ctx.isRemoved()) {
                 return;
             }
             if (!in.isDirect() || in.nioBufferCount() != 1 || in.isReadOnly() || in.refCnt() != 1) {
@@ -131,7 +136,7 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
             if (partial != null && !completePartial(ctx, in)) {
                 return;
             }
-            while (!failed && in.readableBytes() >= HEADER) {
+            while (in.readableBytes() >= HEADER) {
                 int start = in.readerIndex();
                 int len = in.getUnsignedShort(start);
                 if (len < CipherState.TAG_LENGTH) {
@@ -147,11 +152,17 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
                 }
                 in.readerIndex(start + HEADER + len);
                 if (n > 0) {
+                    firedSinceReadComplete = true;
                     ctx.fireChannelRead(in.retainedSlice(start + HEADER, n));
+                    if (failed || ctx.isRemoved()) {
+                        return; // a write failed, or the pipeline was torn down, while the frame was handled
+                    }
                 }
             }
-            if (!failed && in.isReadable()) {
-                partial = ctx.alloc().directBuffer(HEADER + MAX_FRAME_LENGTH);
+            if (in.isReadable()) {
+                // sized to the frame once its header is known, so that its slices pin no more than the frame
+                int need = in.readableBytes() >= HEADER ? HEADER + in.getUnsignedShort(in.readerIndex()) : HEADER;
+                partial = ctx.alloc().directBuffer(need, HEADER + MAX_FRAME_LENGTH);
                 partial.writeBytes(in);
             }
         } finally {
@@ -175,6 +186,9 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
             fail(ctx, in, shortFrame(len));
             return false;
         }
+        if (partial.capacity() < HEADER + len) {
+            partial.capacity(HEADER + len);
+        }
         int missing = HEADER + len - partial.readableBytes();
         partial.writeBytes(in, Math.min(missing, in.readableBytes()));
         if (partial.readableBytes() < HEADER + len) {
@@ -188,12 +202,26 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
                 return false;
             }
             if (n > 0) {
+                firedSinceReadComplete = true;
                 ctx.fireChannelRead(frame.retainedSlice(frame.readerIndex() + HEADER, n));
             }
         } finally {
             frame.release();
         }
-        return !failed;
+        return !failed && !ctx.isRemoved();
+    }
+
+    /**
+     * As {@link ByteToMessageDecoder} does for its own reads: with auto-read off, a read that completed no
+     * frame asks for the next one, since no handler after this one saw anything that would make it ask.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (direct && !firedSinceReadComplete && !failed && !ctx.channel().config().isAutoRead()) {
+            ctx.read();
+        }
+        firedSinceReadComplete = false;
+        super.channelReadComplete(ctx);
     }
 
     private int decryptInPlace(ChannelHandlerContext ctx, ByteBuf in, int index, int len) {
@@ -267,6 +295,10 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
     private void fail(ChannelHandlerContext ctx, ByteBuf in, NoiseException e) {
         failed = true;
         in.skipBytes(in.readableBytes());
+        if (partial != null) {
+            partial.release(); // nothing is read after a failure
+            partial = null;
+        }
         ctx.fireExceptionCaught(e);
         ctx.close();
     }
