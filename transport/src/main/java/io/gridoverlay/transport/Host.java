@@ -99,7 +99,7 @@ public final class Host implements AutoCloseable {
     private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
     private final List<Multiaddr> boundAddresses = new CopyOnWriteArrayList<>();
     private final List<HostListener> listeners = new CopyOnWriteArrayList<>();
-    private final PeerStore peerStore = new PeerStore();
+    private final PeerStore peerStore;
     private final NoiseConfig noiseConfig;
     private final IdentifyService identify;
     private volatile boolean closed;
@@ -108,6 +108,7 @@ public final class Host implements AutoCloseable {
     private final Object trimLock = new Object();
 
     private Host(HostConfig config) {
+        this.peerStore = PeerStore.builder().idleRetention(config.peerIdleRetention()).build();
         this.config = config;
         this.key = config.identity();
         this.pendingInbound = new PendingHandshakes(config.limits().maxPendingInbound(),
@@ -620,6 +621,7 @@ public final class Host implements AutoCloseable {
             ch.close();
             return;
         }
+        peerStore.connectionOpened(c.remotePeer());
         ch.closeFuture().addListener(f -> unregister(c));
         if (outbound) {
             // the dialled address works; an inbound connection's source is an ephemeral port nobody listens on
@@ -677,6 +679,7 @@ public final class Host implements AutoCloseable {
         });
         if (removed[0]) {
             connectionCount.decrementAndGet();
+            peerStore.connectionClosed(c.remotePeer());
             for (HostListener l : listeners) {
                 safely(() -> l.connectionClosed(c));
             }
@@ -880,6 +883,7 @@ public final class Host implements AutoCloseable {
         private boolean nativeTransport = true;
         private boolean earlyMuxerNegotiation = true;
         private boolean insecurePlaintext;
+        private Duration peerIdleRetention = PeerStore.DEFAULT_IDLE_RETENTION;
 
         private Builder() {}
 
@@ -960,11 +964,21 @@ public final class Host implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long the peer store keeps what it knows of a peer (key, protocols, agent) once the peer has no
+         * live connection, counted from its last update or the expiry of its last address, whichever is later
+         * (default {@link PeerStore#DEFAULT_IDLE_RETENTION}, one hour). Entries of connected peers are kept.
+         */
+        public Builder peerIdleRetention(Duration retention) {
+            this.peerIdleRetention = Objects.requireNonNull(retention, "retention");
+            return this;
+        }
+
         public Host build() {
             PrivateKey k = identity != null ? identity : Ed25519.generate().privateKey();
             return new Host(new HostConfig(k, listen, threads, limits, handshakeTimeout, streamNegotiationTimeout,
                     streamNegotiation, yamux, agentVersion, nativeTransport, earlyMuxerNegotiation,
-                    insecurePlaintext));
+                    insecurePlaintext, peerIdleRetention));
         }
     }
 }

@@ -25,11 +25,13 @@ import java.util.Objects;
  *     when the remote lists one too
  * @param insecurePlaintext offer {@code /plaintext/2.0.0} instead of Noise: no encryption, no authentication;
  *     for benchmarks and tests only
+ * @param peerIdleRetention how long the peer store keeps a peer with no live connection after its last update
+ *     and its last address expired (see {@link PeerStore})
  */
 public record HostConfig(PrivateKey identity, List<Multiaddr> listenAddresses, int eventLoopThreads,
                          ConnectionLimits limits, Duration handshakeTimeout, Duration streamNegotiationTimeout,
                          StreamNegotiation streamNegotiation, YamuxConfig yamux, String agentVersion, boolean nativeTransport,
-                         boolean earlyMuxerNegotiation, boolean insecurePlaintext) {
+                         boolean earlyMuxerNegotiation, boolean insecurePlaintext, Duration peerIdleRetention) {
     public HostConfig {
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(limits, "limits");
@@ -38,6 +40,10 @@ public record HostConfig(PrivateKey identity, List<Multiaddr> listenAddresses, i
         Objects.requireNonNull(streamNegotiation, "streamNegotiation");
         Objects.requireNonNull(yamux, "yamux");
         Objects.requireNonNull(agentVersion, "agentVersion");
+        Objects.requireNonNull(peerIdleRetention, "peerIdleRetention");
+        if (peerIdleRetention.isNegative()) {
+            throw new IllegalArgumentException("peerIdleRetention must not be negative, got " + peerIdleRetention);
+        }
         listenAddresses = List.copyOf(listenAddresses);
         if (eventLoopThreads < 0) {
             throw new IllegalArgumentException("eventLoopThreads must be >= 0");

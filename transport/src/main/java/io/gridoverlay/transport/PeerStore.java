@@ -2,6 +2,7 @@ package io.gridoverlay.transport;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.gridoverlay.core.encoding.Multiaddr;
 import io.gridoverlay.core.identity.PeerId;
 import io.gridoverlay.core.identity.PublicKey;
@@ -12,36 +13,154 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * What the host knows about other peers: addresses with a time to live, protocols and keys learned from
- * Identify. Bounded (least recently used peers are dropped beyond {@code maxPeers}) and thread-safe; each
- * operation is O(addresses of the peer).
+ * Identify. Thread-safe; each operation is O(addresses of the peer).
+ *
+ * <p>Bounds: at most {@code maxPeers} entries (beyond that Caffeine's size eviction drops the least valuable,
+ * roughly least recently used), and an entry of a peer <em>without a live connection</em> is dropped
+ * {@code idleRetention} (default {@link #DEFAULT_IDLE_RETENTION}, one hour) after the later of its last update
+ * (addresses added, Identify recorded, last connection closed) and the expiry of its last address. Reads do
+ * not extend an entry's life. An entry of a connected peer ({@link #connectionOpened} without its
+ * {@link #connectionClosed}) never expires; the {@link Host} reports its connections.
  */
 public final class PeerStore {
     /** TTL of addresses learned from a connection or Identify while connected. */
     public static final Duration CONNECTED_TTL = Duration.ofMinutes(30);
     /** TTL of addresses learned from third parties (DHT answers). */
     public static final Duration TEMPORARY_TTL = Duration.ofMinutes(10);
+    /** Default {@link Builder#idleRetention}: how long an unconnected peer without live addresses is kept. */
+    public static final Duration DEFAULT_IDLE_RETENTION = Duration.ofHours(1);
+    /** Default {@link Builder#maxPeers}. */
+    public static final int DEFAULT_MAX_PEERS = 100_000;
 
     private final Cache<PeerId, Entry> peers;
     private final Clock clock;
+    private final long idleRetentionNanos;
 
     private static final class Entry {
         final Map<Multiaddr, Instant> addresses = new LinkedHashMap<>();
         List<String> protocols = List.of();
         PublicKey key;
         String agentVersion = "";
+        /** Live connections; guarded by the entry's monitor. */
+        int connections;
+        /** Clock time in nanoseconds at which the entry expires, {@link Long#MAX_VALUE} while connected. */
+        volatile long expiresAtNanos = Long.MAX_VALUE;
     }
 
-    public PeerStore(int maxPeers, Clock clock) {
-        this.peers = Caffeine.newBuilder().maximumSize(maxPeers).build();
-        this.clock = clock;
-    }
-
+    /** A store with the defaults: {@value #DEFAULT_MAX_PEERS} peers, one hour idle retention, UTC clock. */
     public PeerStore() {
-        this(100_000, Clock.systemUTC());
+        this(builder());
+    }
+
+    /** A store of at most {@code maxPeers} entries on {@code clock}, default idle retention. */
+    public PeerStore(int maxPeers, Clock clock) {
+        this(builder().maxPeers(maxPeers).clock(clock));
+    }
+
+    private PeerStore(Builder b) {
+        this.clock = b.clock;
+        this.idleRetentionNanos = b.idleRetention.compareTo(Duration.ofDays(36_500)) > 0
+                ? Duration.ofDays(36_500).toNanos() : b.idleRetention.toNanos();
+        this.peers = Caffeine.newBuilder()
+                .maximumSize(b.maxPeers)
+                .ticker(() -> nanos(clock.instant()))
+                .expireAfter(new Expiry<PeerId, Entry>() {
+                    @Override
+                    public long expireAfterCreate(PeerId k, Entry e, long now) {
+                        return remaining(e, now);
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(PeerId k, Entry e, long now, long current) {
+                        return remaining(e, now);
+                    }
+
+                    @Override
+                    public long expireAfterRead(PeerId k, Entry e, long now, long current) {
+                        return remaining(e, now);
+                    }
+                })
+                .build();
+    }
+
+    /** A builder with the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static long remaining(Entry e, long now) {
+        long at = e.expiresAtNanos;
+        return at == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, at - now);
+    }
+
+    /** {@code t} in nanoseconds since the epoch, saturated far beyond any real deadline (year 2262+). */
+    private static long nanos(Instant t) {
+        long s = t.getEpochSecond();
+        if (s >= Long.MAX_VALUE / 2 / 1_000_000_000L) {
+            return Long.MAX_VALUE / 2;
+        }
+        return s * 1_000_000_000L + t.getNano();
+    }
+
+    /**
+     * Recomputes {@code e}'s expiry after an update at {@code now}; the caller holds {@code e}'s monitor.
+     * Caffeine re-reads it at the next access of the key ({@link #touch}).
+     */
+    private void updated(Entry e, Instant now) {
+        if (e.connections > 0) {
+            e.expiresAtNanos = Long.MAX_VALUE;
+            return;
+        }
+        Instant last = now;
+        for (Instant until : e.addresses.values()) {
+            if (until.isAfter(last)) {
+                last = until;
+            }
+        }
+        e.expiresAtNanos = nanos(last) + idleRetentionNanos;
+    }
+
+    /** Makes Caffeine re-evaluate {@code peer}'s expiry from its entry's current state. */
+    private void touch(PeerId peer) {
+        peers.getIfPresent(peer);
+    }
+
+    /** Records that a connection to {@code peer} opened: its entry is kept until the last one closes. */
+    public void connectionOpened(PeerId peer) {
+        Entry e = peers.get(peer, p -> new Entry());
+        synchronized (e) {
+            e.connections++;
+            updated(e, clock.instant());
+        }
+        touch(peer);
+    }
+
+    /**
+     * Records that a connection to {@code peer} closed; after the last one the entry expires
+     * {@code idleRetention} after the later of now and its last address's expiry.
+     */
+    public void connectionClosed(PeerId peer) {
+        Entry e = peers.getIfPresent(peer);
+        if (e == null) {
+            return;
+        }
+        synchronized (e) {
+            if (e.connections > 0) {
+                e.connections--;
+            }
+            updated(e, clock.instant());
+        }
+        touch(peer);
+    }
+
+    /** Whether {@code peer} has an entry (connected, or within its retention). */
+    public boolean contains(PeerId peer) {
+        return peers.getIfPresent(peer) != null;
     }
 
     /** Adds or extends {@code addresses} of {@code peer} for {@code ttl} ({@code /p2p} suffixes are removed). */
@@ -56,7 +175,9 @@ public final class PeerStore {
                 }
                 e.addresses.merge(bare, until, (x, y) -> x.isAfter(y) ? x : y);
             }
+            updated(e, until.minus(ttl));
         }
+        touch(peer);
     }
 
     /** The unexpired addresses of {@code peer}, oldest first. */
@@ -79,7 +200,9 @@ public final class PeerStore {
             e.key = key;
             e.protocols = List.copyOf(protocols);
             e.agentVersion = agentVersion;
+            updated(e, clock.instant());
         }
+        touch(peer);
     }
 
     /** The protocols {@code peer} announced, empty if unknown. */
@@ -118,8 +241,50 @@ public final class PeerStore {
         peers.invalidate(peer);
     }
 
-    /** Number of peers known (approximate under concurrent change). */
+    /** Number of peers known, expired entries removed first (approximate under concurrent change). */
     public long size() {
+        peers.cleanUp();
         return peers.estimatedSize();
+    }
+
+    /** Builds a {@link PeerStore}. Not thread-safe. */
+    public static final class Builder {
+        private int maxPeers = DEFAULT_MAX_PEERS;
+        private Duration idleRetention = DEFAULT_IDLE_RETENTION;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        /** Most entries kept (default {@value PeerStore#DEFAULT_MAX_PEERS}); must be positive. */
+        public Builder maxPeers(int maxPeers) {
+            if (maxPeers <= 0) {
+                throw new IllegalArgumentException("maxPeers must be positive, got " + maxPeers);
+            }
+            this.maxPeers = maxPeers;
+            return this;
+        }
+
+        /**
+         * How long an entry of a peer with no live connection outlives its last update and its last address
+         * (default one hour); zero drops it as soon as both have passed. Must not be negative.
+         */
+        public Builder idleRetention(Duration idleRetention) {
+            Objects.requireNonNull(idleRetention, "idleRetention");
+            if (idleRetention.isNegative()) {
+                throw new IllegalArgumentException("idleRetention must not be negative, got " + idleRetention);
+            }
+            this.idleRetention = idleRetention;
+            return this;
+        }
+
+        /** The clock of address TTLs and expiry (default UTC system clock; tests pass a fake one). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public PeerStore build() {
+            return new PeerStore(this);
+        }
     }
 }
