@@ -418,25 +418,26 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
         }
     }
 
-    /** Bodies up to this size are copied when they are a small part of a larger buffer; see {@link #compact}. */
-    static final int COMPACT_MAX = 4096;
+    /**
+     * Most bytes of buffer a delivered body may keep alive per byte of its own (plus 1 KiB); see {@link #compact}.
+     */
+    static final int MAX_PIN_RATIO = 8;
 
     /**
      * {@code body}, or a copy of it when it is a small slice of a much larger buffer (the decrypted read
      * buffer it came in). A handler may keep what it is given until the application reads it, and the
-     * window counts only the slice: without the copy, a peer sending one byte per frame could make each
-     * retained byte pin a whole read buffer (up to 256 KiB).
+     * window counts only the slice: without the copy, a peer interleaving small frames of a stream whose
+     * reader keeps them with bulk data another stream discards could make each kept byte pin up to a whole
+     * read buffer (256 KiB; 64 times a 4 KiB body). With it, kept bodies pin at most {@value #MAX_PIN_RATIO}
+     * times their size plus 1 KiB; the copies are of bodies under an eighth of their buffer (at most 32 KiB).
      */
     private ByteBuf compact(ByteBuf body) {
         int length = body.readableBytes();
-        if (length > COMPACT_MAX) {
-            return body;
-        }
         ByteBuf root = body;
         for (ByteBuf u = root.unwrap(); u != null; u = u.unwrap()) {
             root = u; // slices, and leak-detection wrappers around them
         }
-        if (root.capacity() < 8L * length + 1024) {
+        if (root.capacity() < (long) MAX_PIN_RATIO * length + 1024) {
             return body;
         }
         return ctx.alloc().buffer(length).writeBytes(body, body.readerIndex(), length);

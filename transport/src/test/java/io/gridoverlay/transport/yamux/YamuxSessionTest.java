@@ -507,14 +507,20 @@ class YamuxSessionTest {
             YamuxFrameCodec.encodeHeader(new YamuxFrame.Data(1, 0, Unpooled.wrappedBuffer(new byte[] {(byte) i})), in);
             in.writeByte(i);
         }
-        YamuxFrame.Data big = new YamuxFrame.Data(1, 0, Unpooled.buffer(8192).writeZero(8192));
-        YamuxFrameCodec.encodeHeader(big, in);
-        in.writeBytes(big.body());
-        big.body().release();
+        // a body over 4 KiB but under an eighth of its buffer is copied too; one over an eighth is not
+        for (int size : new int[] {5000, 40_000}) {
+            YamuxFrame.Data big = new YamuxFrame.Data(1, 0, Unpooled.buffer(size).writeZero(size));
+            YamuxFrameCodec.encodeHeader(big, in);
+            in.writeBytes(big.body());
+            big.body().release();
+        }
         pair.serverChannel.writeInbound(in);
         pair.serverChannel.runPendingTasks();
         try {
-            assertThat(kept).hasSize(101);
+            assertThat(kept).hasSize(102);
+            assertThat(kept.get(100).readableBytes()).isEqualTo(5000);
+            assertThat(root(kept.get(100)).capacity()).as("a 5000-byte body pins no 256 KiB buffer").isLessThan(64 * 1024);
+            kept.remove(100).release();
             for (int i = 0; i < 100; i++) {
                 ByteBuf b = kept.get(i);
                 assertThat(b.readableBytes()).isEqualTo(1);
@@ -523,7 +529,7 @@ class YamuxSessionTest {
             }
             // a large body is passed on as it came, without a copy
             ByteBuf large = kept.get(100);
-            assertThat(large.readableBytes()).isEqualTo(8192);
+            assertThat(large.readableBytes()).isEqualTo(40_000);
             assertThat(root(large).capacity()).isEqualTo(256 * 1024);
         } finally {
             kept.forEach(ByteBuf::release);
