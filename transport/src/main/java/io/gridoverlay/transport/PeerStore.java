@@ -158,6 +158,17 @@ public final class PeerStore {
         touch(peer);
     }
 
+    /** Live connections to {@code peer} as reported to this store (for tests and metrics). */
+    int connections(PeerId peer) {
+        Entry e = peers.getIfPresent(peer);
+        if (e == null) {
+            return 0;
+        }
+        synchronized (e) {
+            return e.connections;
+        }
+    }
+
     /** Whether {@code peer} has an entry (connected, or within its retention). */
     public boolean contains(PeerId peer) {
         return peers.getIfPresent(peer) != null;

@@ -65,6 +65,17 @@ class HostTest {
         assertThat(a.dial(bAddr).join()).isSameAs(c);
     }
 
+    /** Both hosts report the connection to their peer stores, and its end: the entries are kept, idle. */
+    @Test
+    void peerStoresCountLiveConnections() {
+        Connection c = a.dial(bAddr).orTimeout(10, TimeUnit.SECONDS).join();
+        waitUntil(() -> a.peerStore().connections(b.peerId()) == 1 && b.peerStore().connections(a.peerId()) == 1);
+        c.close();
+        waitUntil(() -> a.peerStore().connections(b.peerId()) == 0 && b.peerStore().connections(a.peerId()) == 0);
+        assertThat(a.peerStore().contains(b.peerId())).as("kept for the idle retention").isTrue();
+        assertThat(b.peerStore().contains(a.peerId())).isTrue();
+    }
+
     @Test
     void pingMeasuresRoundTrip() {
         Connection c = a.dial(bAddr).join();
