@@ -33,9 +33,17 @@ import java.util.Objects;
  * @param answeredOnly              whether a DHT driver returns only peers that answered
  *                                  ({@code result()}) instead of the closest known peers
  *                                  ({@code closestPeers()}, which may include uncontacted ones)
+ * @param adaptiveTimeoutMin        null for a fixed per-request timeout ({@code peerTimeout}); otherwise
+ *                                  each request's timeout is adapted to the measured round trips
+ *                                  ({@link RttEstimate}: srtt + 4·rttvar of the peer, or of all peers when
+ *                                  the peer has none), clamped to [adaptiveTimeoutMin, peerTimeout]. A
+ *                                  request that times out this way stays open until {@code peerTimeout}
+ *                                  and its late answer is still used; only the lookup moves on (retries
+ *                                  the peer or asks the next one)
  */
 public record LookupConfig(int parallelism, int resiliency, int numResults, Duration peerTimeout,
-        Duration overallTimeout, int maxCloserPeersPerResponse, int maxAttempts, boolean answeredOnly) {
+        Duration overallTimeout, int maxCloserPeersPerResponse, int maxAttempts, boolean answeredOnly,
+        Duration adaptiveTimeoutMin) {
 
     /** Default α. */
     public static final int DEFAULT_PARALLELISM = 3;
@@ -51,6 +59,8 @@ public record LookupConfig(int parallelism, int resiliency, int numResults, Dura
     public static final int DEFAULT_MAX_ATTEMPTS = 1;
     /** Default result set: the closest known peers, as go returns them. */
     public static final boolean DEFAULT_ANSWERED_ONLY = false;
+    /** Lower bound of the adaptive per-request timeout of {@link #churnResilient()}. */
+    public static final Duration CHURN_RESILIENT_MIN_TIMEOUT = Duration.ofMillis(200);
 
     /** Validates every field. */
     public LookupConfig {
@@ -73,6 +83,20 @@ public record LookupConfig(int parallelism, int resiliency, int numResults, Dura
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
         }
+        if (adaptiveTimeoutMin != null) {
+            requirePositive(adaptiveTimeoutMin, "adaptiveTimeoutMin");
+            if (adaptiveTimeoutMin.compareTo(peerTimeout) > 0) {
+                throw new IllegalArgumentException("adaptiveTimeoutMin (" + adaptiveTimeoutMin
+                        + ") must not exceed peerTimeout (" + peerTimeout + ")");
+            }
+        }
+    }
+
+    /**
+     * Whether request timeouts adapt to measured round trips ({@link #adaptiveTimeoutMin} set).
+     */
+    public boolean adaptiveTimeout() {
+        return adaptiveTimeoutMin != null;
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -106,6 +130,11 @@ public record LookupConfig(int parallelism, int resiliency, int numResults, Dura
         return saturatedNanos(peerTimeout);
     }
 
+    /** {@link #adaptiveTimeoutMin} in nanoseconds, or -1 if the timeout is fixed. */
+    long adaptiveTimeoutMinNanos() {
+        return adaptiveTimeoutMin == null ? -1 : saturatedNanos(adaptiveTimeoutMin);
+    }
+
     /** {@link #overallTimeout} in nanoseconds, saturated at {@code Long.MAX_VALUE}. */
     long overallTimeoutNanos() {
         return saturatedNanos(overallTimeout);
@@ -129,6 +158,7 @@ public record LookupConfig(int parallelism, int resiliency, int numResults, Dura
         private int maxCloserPeersPerResponse = -1;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private boolean answeredOnly = DEFAULT_ANSWERED_ONLY;
+        private Duration adaptiveTimeoutMin;
 
         private Builder() {
         }
@@ -181,12 +211,22 @@ public record LookupConfig(int parallelism, int resiliency, int numResults, Dura
             return this;
         }
 
+        /**
+         * Adapts each request's timeout to the measured round trips, between {@code min} and the
+         * {@link #peerTimeout} (see {@link LookupConfig#adaptiveTimeoutMin()}); {@code null} restores the
+         * fixed timeout (the default).
+         */
+        public Builder adaptiveTimeout(Duration min) {
+            this.adaptiveTimeoutMin = min;
+            return this;
+        }
+
         /** Builds and validates the configuration. */
         public LookupConfig build() {
             int cap = maxCloserPeersPerResponse == -1 ? numResults : maxCloserPeersPerResponse;
             int beta = resiliency == -1 ? Math.min(DEFAULT_RESILIENCY, numResults) : resiliency;
             return new LookupConfig(parallelism, beta, numResults, peerTimeout, overallTimeout, cap,
-                    maxAttempts, answeredOnly);
+                    maxAttempts, answeredOnly, adaptiveTimeoutMin);
         }
     }
 }

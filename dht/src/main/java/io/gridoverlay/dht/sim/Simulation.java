@@ -339,6 +339,7 @@ public final class Simulation {
                 .routing(RoutingTableConfig.builder().k(s.k()).noDiversityLimits().build())
                 .lookup(LookupConfig.builder().parallelism(s.alpha()).resiliency(s.beta()).numResults(s.k())
                         .peerTimeout(s.peerTimeout()).maxAttempts(s.attempts()).answeredOnly(s.answeredOnly())
+                        .adaptiveTimeout(s.adaptiveTimeoutMin().isZero() ? null : s.adaptiveTimeoutMin())
                         .build())
                 .disjointPaths(s.disjointPaths())
                 .serverMode(n.role != Role.CLIENT)
