@@ -18,8 +18,9 @@ import java.util.function.Predicate;
  * rust-libp2p's {@code ClosestPeersIter} with go-libp2p-kad-dht's termination rule.
  *
  * <p><b>Algorithm.</b> Candidates are kept sorted by XOR distance to the target, deduplicated by key. At
- * most α requests are in flight; {@link #next(long)} always hands out the closest candidate not yet
- * contacted. The lookup {@link FinishReason#COMPLETED completes} when the β closest candidates that have
+ * most α first requests are in flight; {@link #next(long)} always hands out the closest candidate not yet
+ * contacted. Retries have their own budget: at most α first requests and α retries are in flight, so a
+ * peer that lost a message or went offline does not hold a new peer's slot for several timeouts. The lookup {@link FinishReason#COMPLETED completes} when the β closest candidates that have
  * not failed or timed out have all answered (go's {@code isLookupTermination}: no closer candidate is
  * uncontacted or still in flight), {@link FinishReason#STARVED starves} when no candidate is left and
  * nothing is in flight, and stops at the overall deadline. A request in flight longer than the per-peer
@@ -82,8 +83,10 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
     /** Candidates sorted by distance to the target, closest first. */
     private final ArrayList<Entry<P>> sorted = new ArrayList<>();
     private final Map<Key, Entry<P>> byKey = new HashMap<>();
-    /** Entries in state IN_FLIGHT, in send order (at most α). */
+    /** Entries in state IN_FLIGHT, in send order (at most α first attempts and α retries). */
     private final ArrayList<Entry<P>> inFlightEntries = new ArrayList<>();
+    /** Entries of {@link #inFlightEntries} on their first attempt: these count against α. */
+    private int firstAttemptsInFlight;
 
     private final long startNanos;
     private long finishedAtNanos;
@@ -232,7 +235,7 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
             return null;
         }
         if (e.state == PeerState.IN_FLIGHT) {
-            inFlightEntries.remove(e);
+            leaveFlight(e);
             return e;
         }
         if (e.state == PeerState.UNRESPONSIVE) {
@@ -259,6 +262,7 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
         int answered = 0;
         boolean blocked = false;
         Entry<P> candidate = null;
+        int candidateIndex = -1;
         int beta = config.resiliency();
         for (int i = 0, n = sorted.size(); i < n; i++) {
             Entry<P> e = sorted.get(i);
@@ -271,20 +275,31 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
                 blocked = true;
             } else if (s == PeerState.NOT_CONTACTED) {
                 candidate = e;
+                candidateIndex = i;
                 break;
             }
         }
-        int inFlight = inFlightEntries.size();
+        int alpha = config.parallelism();
+        boolean firstFull = firstAttemptsInFlight >= alpha;
+        boolean retriesFull = inFlightEntries.size() - firstAttemptsInFlight >= alpha;
         if (candidate == null) {
-            if (inFlight == 0) {
+            if (inFlightEntries.isEmpty()) {
                 return finishAt(FinishReason.STARVED, nowNanos);
             }
-            return inFlight >= config.parallelism() ? new LookupState.AtCapacity<>() : new LookupState.Idle<>();
+            return firstFull ? new LookupState.AtCapacity<>() : new LookupState.Idle<>();
         }
-        if (inFlight >= config.parallelism()) {
-            return new LookupState.AtCapacity<>();
+        // α first requests and α retries may be in flight: a retry does not wait for a new peer's slot
+        boolean retry = candidate.attempts > 0;
+        if (retry ? retriesFull : firstFull) {
+            candidate = (retry ? firstFull : retriesFull) ? null : firstAfter(candidateIndex, !retry);
+            if (candidate == null) {
+                return new LookupState.AtCapacity<>();
+            }
         }
         candidate.state = PeerState.IN_FLIGHT;
+        if (candidate.attempts == 0) {
+            firstAttemptsInFlight++;
+        }
         candidate.attempts++;
         candidate.sentAtNanos = nowNanos;
         candidate.timeoutNanos = requestTimeoutNanos(candidate.key);
@@ -292,6 +307,25 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
         requests++;
         maxInFlight = Math.max(maxInFlight, inFlightEntries.size());
         return new LookupState.Waiting<>(candidate.peer);
+    }
+
+    /** The closest uncontacted candidate after position {@code index} that waits for a retry (or a first request), or null. */
+    private Entry<P> firstAfter(int index, boolean retry) {
+        for (int i = index + 1, n = sorted.size(); i < n; i++) {
+            Entry<P> e = sorted.get(i);
+            if (e.state == PeerState.NOT_CONTACTED && (e.attempts > 0) == retry) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** Removes {@code e} (in flight) from the in-flight set. */
+    private void leaveFlight(Entry<P> e) {
+        inFlightEntries.remove(e);
+        if (e.attempts == 1) {
+            firstAttemptsInFlight--;
+        }
     }
 
     /** The timeout of a request to the peer {@code key} sent now: fixed, or adapted to its round-trip estimate. */
@@ -309,7 +343,7 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
                 // below the attempt limit a timed-out peer is a candidate again (a lost message is the
                 // likely cause); at the limit it is unresponsive, though a late answer is still used
                 e.state = e.attempts < config.maxAttempts() ? PeerState.NOT_CONTACTED : PeerState.UNRESPONSIVE;
-                inFlightEntries.remove(i);
+                leaveFlight(e);
                 timeouts++;
             }
         }
@@ -319,6 +353,7 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
         finishReason = reason;
         finishedAtNanos = nowNanos;
         inFlightEntries.clear();
+        firstAttemptsInFlight = 0;
         return new LookupState.Finished<>(reason);
     }
 
