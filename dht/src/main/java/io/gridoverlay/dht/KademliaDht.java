@@ -221,7 +221,7 @@ public final class KademliaDht implements AutoCloseable {
         if (peer.peerId().equals(self)) {
             return AddResult.SELF;
         }
-        Key key = keyOf(peer.peerId());
+        Key key = peer.key();
         AddResult result;
         synchronized (tableLock) {
             result = table.tryAdd(key, peer, server, ipGroup(peer.addresses()));
@@ -339,7 +339,7 @@ public final class KademliaDht implements AutoCloseable {
         f.whenComplete((r, e) -> scheduler.execute(() -> {
             if (e == null) {
                 if (request.expectsResponse()) {
-                    onRoundTrip(keyOf(peer.peerId()), scheduler.nanoTime() - sent);
+                    onRoundTrip(peer.key(), scheduler.nanoTime() - sent);
                 }
                 timed.complete(r);
             } else {
@@ -368,7 +368,7 @@ public final class KademliaDht implements AutoCloseable {
         // prefer the addresses we already hold if the response came without any
         if (peer.addresses().isEmpty()) {
             synchronized (tableLock) {
-                PeerInfo known = table.get(keyOf(peer.peerId()));
+                PeerInfo known = table.get(peer.key());
                 if (known != null) {
                     peer = known;
                 }
@@ -393,7 +393,7 @@ public final class KademliaDht implements AutoCloseable {
      * The future completes once the check is over (at once when none was needed).
      */
     private CompletableFuture<Void> confirmOrEvict(PeerInfo peer) {
-        Key k = keyOf(peer.peerId());
+        Key k = peer.key();
         synchronized (tableLock) {
             if (!table.contains(k)) {
                 return CompletableFuture.completedFuture(null);
@@ -849,7 +849,7 @@ public final class KademliaDht implements AutoCloseable {
             table.recordLookup(target, scheduler.nanoTime());
             seeds = table.closestPeers(target, config.numResults());
         }
-        var builder = ClosestPeersIterator.<PeerInfo>builder(target, p -> keyOf(p.peerId()))
+        var builder = ClosestPeersIterator.<PeerInfo>builder(target, PeerInfo::key)
                 .seeds(seeds)
                 .config(config)
                 .rtt(rttSource)
