@@ -71,12 +71,10 @@ class KademliaDhtRttTest {
                 .peerTimeout(Duration.ofSeconds(3)).maxAttempts(3);
         long fixed = deadPeerLookupNanos(base.build(), 10);
         long adaptive = deadPeerLookupNanos(base.adaptiveTimeout(Duration.ofMillis(50)).build(), 20);
-        // the live peer is asked while the dead one waits for its retries (retries do not hold alpha's slot)
-        // fixed: 3 attempts x 3 s
-        assertThat(fixed).isEqualTo(9_000 * MS);
-        // adaptive: the node measured 100 ms before (srtt 100, rttvar 50: timeout 300 ms); the live peer's
-        // answer at 400 ms is a second 100 ms sample (rttvar 37.5 ms: timeout 250 ms) for the third attempt
-        assertThat(adaptive).isEqualTo((300 + 300 + 250) * MS);
+        // fixed: 3 attempts x 3 s, then the live peer's 100 ms
+        assertThat(fixed).isEqualTo(9_100 * MS);
+        // adaptive: the node measured 100 ms (timeout srtt + 4 rttvar = 300 ms) before; 3 x 300 ms + 100 ms
+        assertThat(adaptive).isEqualTo(1_000 * MS);
     }
 
     /** Looks up the dead peer's id after one lookup that measured the live peer; returns the second's duration. */

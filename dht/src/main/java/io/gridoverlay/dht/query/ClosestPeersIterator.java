@@ -18,9 +18,8 @@ import java.util.function.Predicate;
  * rust-libp2p's {@code ClosestPeersIter} with go-libp2p-kad-dht's termination rule.
  *
  * <p><b>Algorithm.</b> Candidates are kept sorted by XOR distance to the target, deduplicated by key. At
- * most α first requests are in flight; {@link #next(long)} always hands out the closest candidate not yet
- * contacted. Retries have their own budget: at most α first requests and α retries are in flight, so a
- * peer that lost a message or went offline does not hold a new peer's slot for several timeouts. The lookup {@link FinishReason#COMPLETED completes} when the β closest candidates that have
+ * most α requests are in flight; {@link #next(long)} always hands out the closest candidate not yet
+ * contacted. The lookup {@link FinishReason#COMPLETED completes} when the β closest candidates that have
  * not failed or timed out have all answered (go's {@code isLookupTermination}: no closer candidate is
  * uncontacted or still in flight), {@link FinishReason#STARVED starves} when no candidate is left and
  * nothing is in flight, and stops at the overall deadline. A request in flight longer than the per-peer
@@ -83,10 +82,8 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
     /** Candidates sorted by distance to the target, closest first. */
     private final ArrayList<Entry<P>> sorted = new ArrayList<>();
     private final Map<Key, Entry<P>> byKey = new HashMap<>();
-    /** Entries in state IN_FLIGHT, in send order (at most α first attempts and α retries). */
+    /** Entries in state IN_FLIGHT, in send order (at most α). */
     private final ArrayList<Entry<P>> inFlightEntries = new ArrayList<>();
-    /** Entries of {@link #inFlightEntries} on their first attempt: these count against α. */
-    private int firstAttemptsInFlight;
 
     private final long startNanos;
     private long finishedAtNanos;
@@ -235,7 +232,7 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
             return null;
         }
         if (e.state == PeerState.IN_FLIGHT) {
-            leaveFlight(e);
+            inFlightEntries.remove(e);
             return e;
         }
         if (e.state == PeerState.UNRESPONSIVE) {
@@ -262,7 +259,6 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
         int answered = 0;
         boolean blocked = false;
         Entry<P> candidate = null;
-        int candidateIndex = -1;
         int beta = config.resiliency();
         for (int i = 0, n = sorted.size(); i < n; i++) {
             Entry<P> e = sorted.get(i);
@@ -275,31 +271,20 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
                 blocked = true;
             } else if (s == PeerState.NOT_CONTACTED) {
                 candidate = e;
-                candidateIndex = i;
                 break;
             }
         }
-        int alpha = config.parallelism();
-        boolean firstFull = firstAttemptsInFlight >= alpha;
-        boolean retriesFull = inFlightEntries.size() - firstAttemptsInFlight >= alpha;
+        int inFlight = inFlightEntries.size();
         if (candidate == null) {
-            if (inFlightEntries.isEmpty()) {
+            if (inFlight == 0) {
                 return finishAt(FinishReason.STARVED, nowNanos);
             }
-            return firstFull ? new LookupState.AtCapacity<>() : new LookupState.Idle<>();
+            return inFlight >= config.parallelism() ? new LookupState.AtCapacity<>() : new LookupState.Idle<>();
         }
-        // α first requests and α retries may be in flight: a retry does not wait for a new peer's slot
-        boolean retry = candidate.attempts > 0;
-        if (retry ? retriesFull : firstFull) {
-            candidate = (retry ? firstFull : retriesFull) ? null : firstAfter(candidateIndex, !retry);
-            if (candidate == null) {
-                return new LookupState.AtCapacity<>();
-            }
+        if (inFlight >= config.parallelism()) {
+            return new LookupState.AtCapacity<>();
         }
         candidate.state = PeerState.IN_FLIGHT;
-        if (candidate.attempts == 0) {
-            firstAttemptsInFlight++;
-        }
         candidate.attempts++;
         candidate.sentAtNanos = nowNanos;
         candidate.timeoutNanos = requestTimeoutNanos(candidate.key);
@@ -307,25 +292,6 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
         requests++;
         maxInFlight = Math.max(maxInFlight, inFlightEntries.size());
         return new LookupState.Waiting<>(candidate.peer);
-    }
-
-    /** The closest uncontacted candidate after position {@code index} that waits for a retry (or a first request), or null. */
-    private Entry<P> firstAfter(int index, boolean retry) {
-        for (int i = index + 1, n = sorted.size(); i < n; i++) {
-            Entry<P> e = sorted.get(i);
-            if (e.state == PeerState.NOT_CONTACTED && (e.attempts > 0) == retry) {
-                return e;
-            }
-        }
-        return null;
-    }
-
-    /** Removes {@code e} (in flight) from the in-flight set. */
-    private void leaveFlight(Entry<P> e) {
-        inFlightEntries.remove(e);
-        if (e.attempts == 1) {
-            firstAttemptsInFlight--;
-        }
     }
 
     /** The timeout of a request to the peer {@code key} sent now: fixed, or adapted to its round-trip estimate. */
@@ -343,7 +309,7 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
                 // below the attempt limit a timed-out peer is a candidate again (a lost message is the
                 // likely cause); at the limit it is unresponsive, though a late answer is still used
                 e.state = e.attempts < config.maxAttempts() ? PeerState.NOT_CONTACTED : PeerState.UNRESPONSIVE;
-                leaveFlight(e);
+                inFlightEntries.remove(i);
                 timeouts++;
             }
         }
@@ -353,7 +319,6 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
         finishReason = reason;
         finishedAtNanos = nowNanos;
         inFlightEntries.clear();
-        firstAttemptsInFlight = 0;
         return new LookupState.Finished<>(reason);
     }
 

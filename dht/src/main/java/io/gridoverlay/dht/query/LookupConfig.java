@@ -18,8 +18,7 @@ import java.util.Objects;
  * when peers that joined or left during the lookup are not required), against 86 % and 5 % for the
  * defaults, at about 3× the requests and 2× the latency of the defaults in a healthy network.
  *
- * @param parallelism               α: first requests in flight at most, per lookup path (≥ 1); retries of
- *                                  peers that timed out or failed have a budget of their own, also α
+ * @param parallelism               α: requests in flight at most, per lookup path (≥ 1)
  * @param resiliency                β: how many of the closest live candidates must have answered for the
  *                                  lookup to complete (1..numResults)
  * @param numResults                k: size of {@code result()} and {@code closestPeers()} (≥ 1)

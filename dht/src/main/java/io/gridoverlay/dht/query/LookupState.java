@@ -8,9 +8,9 @@ import java.util.Objects;
  * <ul>
  *   <li>{@link Waiting}: send a request to {@code peer()}, then report the outcome with
  *       {@code onSuccess}/{@code onFailure}, and call {@code next} again (more requests may be ready).</li>
- *   <li>{@link AtCapacity}: α first requests are in flight; wait for a response or for
+ *   <li>{@link AtCapacity}: α requests are in flight; wait for a response or for
  *       {@code nextTimerNanos()} before calling {@code next} again.</li>
- *   <li>{@link Idle}: fewer than α first requests are in flight but no candidate is ready; wait likewise.</li>
+ *   <li>{@link Idle}: fewer than α requests are in flight but no candidate is ready; wait likewise.</li>
  *   <li>{@link Finished}: the lookup is over; read its result. Outstanding requests may be abandoned.</li>
  * </ul>
  *
@@ -27,7 +27,7 @@ public sealed interface LookupState<P>
         }
     }
 
-    /** α first requests are in flight: no new peer may be asked until one completes or times out. */
+    /** α requests are in flight: nothing may be sent until one completes or times out. */
     record AtCapacity<P>() implements LookupState<P> {
     }
 

@@ -15,7 +15,7 @@ package io.gridoverlay.dht.query;
  * @param failures     failures reported with {@code onFailure}
  * @param timeouts     requests that exceeded the per-peer timeout (a late success may still follow)
  * @param peersSeen    distinct peers known to the lookup (seeds and learned peers)
- * @param maxInFlight  largest number of requests in flight at once (never above 2α per path: α first requests and α retries)
+ * @param maxInFlight  largest number of requests in flight at once (never above α per path)
  * @param elapsedNanos time from creation to finish, or to now if still running
  */
 public record LookupStats(int rounds, int requests, int successes, int failures, int timeouts,

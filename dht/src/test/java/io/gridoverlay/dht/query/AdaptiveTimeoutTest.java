@@ -124,35 +124,6 @@ class AdaptiveTimeoutTest {
     }
 
     @Test
-    void a_retry_does_not_wait_for_an_alpha_slot_but_a_new_peer_does() {
-        SimNetwork.Clock clock = new SimNetwork.Clock();
-        Node dead = at(1, 10);
-        Node b = at(2, 20);
-        Node c = at(3, 30);
-        ClosestPeersIterator<Node> it = ClosestPeersIterator.<Node>builder(Key.ZERO).seeds(List.of(dead, b, c))
-                .config(cfg().parallelism(1).resiliency(2).build()).clock(clock::get).build();
-        assertThat(it.next(clock.now)).isEqualTo(new LookupState.Waiting<>(dead));
-        assertThat(it.next(clock.now)).as("alpha = 1").isEqualTo(new LookupState.AtCapacity<Node>());
-        clock.now += 3_000 * MS;
-        // dead timed out: its slot goes to the next new peer, and the retry is sent as well
-        assertThat(it.next(clock.now)).isEqualTo(new LookupState.Waiting<>(dead));
-        assertThat(it.next(clock.now)).isEqualTo(new LookupState.Waiting<>(b));
-        assertThat(it.next(clock.now)).isEqualTo(new LookupState.AtCapacity<Node>());
-        assertThat(it.inFlight()).isEqualTo(2);
-        assertThat(it.onSuccess(b, List.of())).isTrue();
-        assertThat(it.next(clock.now)).isEqualTo(new LookupState.Waiting<>(c));
-        assertThat(it.onSuccess(c, List.of())).isTrue();
-        assertThat(it.next(clock.now)).as("the retry of the closest peer blocks completion")
-                .isEqualTo(new LookupState.Idle<Node>());
-        clock.now += 3_000 * MS;
-        assertThat(it.next(clock.now)).as("third attempt").isEqualTo(new LookupState.Waiting<>(dead));
-        clock.now += 3_000 * MS;
-        assertThat(it.next(clock.now)).isEqualTo(new LookupState.Finished<Node>(FinishReason.COMPLETED));
-        assertThat(it.result()).containsExactly(b, c);
-        assertThat(it.stats().maxInFlight()).isEqualTo(2);
-    }
-
-    @Test
     void the_minimum_must_be_positive_and_not_above_the_peer_timeout() {
         assertThatThrownBy(() -> LookupConfig.builder().adaptiveTimeout(Duration.ZERO).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("adaptiveTimeoutMin");

@@ -70,11 +70,9 @@ class LookupPropertiesTest {
 
         assertThat(it.isFinished()).isTrue();
         assertThat(out.reason()).isIn(FinishReason.COMPLETED, FinishReason.STARVED, FinishReason.DEADLINE_EXCEEDED);
-        // alpha first requests and, with retries, alpha retries
-        int bound = attempts == 1 ? alpha : 2 * alpha;
-        assertThat(out.maxInFlightSeen()).isLessThanOrEqualTo(bound);
+        assertThat(out.maxInFlightSeen()).isLessThanOrEqualTo(alpha);
         LookupStats stats = it.stats();
-        assertThat(stats.maxInFlight()).isLessThanOrEqualTo(bound);
+        assertThat(stats.maxInFlight()).isLessThanOrEqualTo(alpha);
         assertThat(stats.requests()).isEqualTo(requestCounts.values().stream().mapToInt(Integer::intValue).sum());
         assertThat(stats.successes() + stats.failures()).isLessThanOrEqualTo(stats.requests());
 
