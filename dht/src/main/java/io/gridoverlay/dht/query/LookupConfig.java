@@ -16,7 +16,7 @@ import java.util.Objects;
  * 3 s) and up to 6 attempts per peer. Under 50 % availability and 10 % loss (with the routing-table
  * maintenance of {@code KademliaDht}) it finds 99.8 % of the true k closest and the exact set in 96.6 % of
  * lookups (98.9 % when peers that joined or left during the lookup are not required) with a median
- * latency of 3.1 s, against 86 % and 5 % for the defaults.
+ * latency of 3.1 s, against 86 % and 4 % for the defaults.
  *
  * @param parallelism               α: requests in flight at most, per lookup path (≥ 1)
  * @param resiliency                β: how many of the closest live candidates must have answered for the
