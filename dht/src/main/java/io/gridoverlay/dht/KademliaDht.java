@@ -19,6 +19,8 @@ import io.gridoverlay.dht.query.LookupConfig;
 import io.gridoverlay.dht.query.LookupState;
 import io.gridoverlay.dht.query.LookupStats;
 import io.gridoverlay.dht.query.PeerLookup;
+import io.gridoverlay.dht.query.RttEstimate;
+import io.gridoverlay.dht.query.RttSource;
 import io.gridoverlay.dht.record.ProviderStore;
 import io.gridoverlay.dht.record.ProviderStoreConfig;
 import io.gridoverlay.dht.record.RecordRejectedException;
@@ -99,8 +101,14 @@ public final class KademliaDht implements AutoCloseable {
     private volatile Runnable refreshTask;
     private volatile Runnable staleCheckTask;
     private final Duration staleCheckInterval;
-    /** When each table peer last answered us or queried us; confined to the scheduler thread. */
-    private final java.util.Map<Key, Long> lastHeard = new java.util.HashMap<>();
+    /**
+     * Round-trip estimate over every peer this node measured ({@link RttEstimate}, packed): the timeout
+     * basis for peers without an estimate of their own. Confined to the scheduler thread. (When each table
+     * peer was last heard from, and its own estimate, are kept on its routing-table entry.)
+     */
+    private long nodeRtt = RttEstimate.NONE;
+    /** Round-trip estimates for adaptive lookup timeouts: the peer's own, else the node's. */
+    private final RttSource rttSource = this::rttEstimate;
     private volatile Runnable republishTask;
     private volatile Runnable reprovideTask;
     private volatile boolean closed;
@@ -213,13 +221,15 @@ public final class KademliaDht implements AutoCloseable {
         if (peer.peerId().equals(self)) {
             return AddResult.SELF;
         }
-        Key key = keyOf(peer.peerId());
+        Key key = peer.key();
         AddResult result;
         synchronized (tableLock) {
             result = table.tryAdd(key, peer, server, ipGroup(peer.addresses()));
         }
         if (result == AddResult.ADDED || result == AddResult.UPDATED) {
-            lastHeard.put(key, scheduler.nanoTime());
+            synchronized (tableLock) {
+                table.setLastHeard(key, scheduler.nanoTime());
+            }
         }
         if (result == AddResult.BUCKET_FULL_PENDING && checkFullBuckets && !closed) {
             checkLeastRecentlySeen(key);
@@ -260,7 +270,7 @@ public final class KademliaDht implements AutoCloseable {
                 }
                 if (Boolean.TRUE.equals(alive)) {
                     table.tryAdd(lrs, table.get(lrs), true, ipGroup(lrsPeer.addresses()));
-                    lastHeard.put(lrs, scheduler.nanoTime());
+                    table.setLastHeard(lrs, scheduler.nanoTime());
                 } else {
                     table.markFailed(lrs);
                 }
@@ -284,14 +294,64 @@ public final class KademliaDht implements AutoCloseable {
     }
 
     private boolean heardWithin(Key key, long nanos) {
-        Long heard = lastHeard.get(key);
-        return heard != null && scheduler.nanoTime() - heard < nanos;
+        long heard;
+        synchronized (tableLock) {
+            heard = table.lastHeard(key);
+        }
+        return heard != RoutingTable.NEVER && scheduler.nanoTime() - heard < nanos;
+    }
+
+    /**
+     * Notes a measured round trip to {@code peer}: into the node's estimate and, if the peer is in the
+     * routing table, into its own. Runs on the scheduler thread.
+     */
+    private void onRoundTrip(Key peer, long rttNanos) {
+        nodeRtt = RttEstimate.update(nodeRtt, rttNanos);
+        synchronized (tableLock) {
+            long own = table.rtt(peer);
+            table.setRtt(peer, RttEstimate.update(own, rttNanos));
+        }
+    }
+
+    /** The round-trip estimate used for a request to {@code peer}: its own if measured, else the node's. */
+    private long rttEstimate(Key peer) {
+        long own;
+        synchronized (tableLock) {
+            own = table.rtt(peer);
+        }
+        return own != RttEstimate.NONE ? own : nodeRtt;
+    }
+
+    /** The node-wide round-trip estimate ({@link RttEstimate}, packed; {@link RttEstimate#NONE} before any answer). */
+    public CompletableFuture<Long> roundTripEstimate() {
+        return onLoop(() -> nodeRtt);
+    }
+
+    /**
+     * Sends {@code request} to {@code peer}; the returned future completes on the scheduler thread, after
+     * the round trip of an answered request has been noted ({@link #onRoundTrip}).
+     */
+    private CompletableFuture<KadResponse> sendTimed(PeerInfo peer, KadRequest request) {
+        requestsSent.incrementAndGet();
+        long sent = scheduler.nanoTime();
+        CompletableFuture<KadResponse> f = network.send(peer, request, requestTimeout);
+        CompletableFuture<KadResponse> timed = new CompletableFuture<>();
+        f.whenComplete((r, e) -> scheduler.execute(() -> {
+            if (e == null) {
+                if (request.expectsResponse()) {
+                    onRoundTrip(peer.key(), scheduler.nanoTime() - sent);
+                }
+                timed.complete(r);
+            } else {
+                timed.completeExceptionally(e);
+            }
+        }));
+        return timed;
     }
 
     /** Pings {@code peer} up to {@code attempts} times; completes with whether any ping was answered. */
     private CompletableFuture<Boolean> ping(PeerInfo peer, int attempts) {
-        requestsSent.incrementAndGet();
-        return network.send(peer, new KadRequest.Ping(), requestTimeout).handle((r, e) -> e == null)
+        return sendTimed(peer, new KadRequest.Ping()).handle((r, e) -> e == null)
                 .thenCompose(ok -> {
                     if (ok || attempts <= 1 || closed) {
                         if (!ok) {
@@ -308,7 +368,7 @@ public final class KademliaDht implements AutoCloseable {
         // prefer the addresses we already hold if the response came without any
         if (peer.addresses().isEmpty()) {
             synchronized (tableLock) {
-                PeerInfo known = table.get(keyOf(peer.peerId()));
+                PeerInfo known = table.get(peer.key());
                 if (known != null) {
                     peer = known;
                 }
@@ -333,7 +393,7 @@ public final class KademliaDht implements AutoCloseable {
      * The future completes once the check is over (at once when none was needed).
      */
     private CompletableFuture<Void> confirmOrEvict(PeerInfo peer) {
-        Key k = keyOf(peer.peerId());
+        Key k = peer.key();
         synchronized (tableLock) {
             if (!table.contains(k)) {
                 return CompletableFuture.completedFuture(null);
@@ -357,8 +417,8 @@ public final class KademliaDht implements AutoCloseable {
                         table.markFailed(k);
                         return;
                     }
+                    table.setLastHeard(k, scheduler.nanoTime());
                 }
-                lastHeard.put(k, scheduler.nanoTime());
             } finally {
                 done.complete(null);
             }
@@ -395,7 +455,8 @@ public final class KademliaDht implements AutoCloseable {
                 .numResults(lookupConfig.numResults()).resiliency(lookupConfig.numResults()).answeredOnly(true)
                 .peerTimeout(lookupConfig.peerTimeout()).overallTimeout(lookupConfig.overallTimeout())
                 .maxCloserPeersPerResponse(lookupConfig.maxCloserPeersPerResponse())
-                .maxAttempts(Math.max(2, lookupConfig.maxAttempts())).build();
+                .maxAttempts(Math.max(2, lookupConfig.maxAttempts()))
+                .adaptiveTimeout(lookupConfig.adaptiveTimeoutMin()).build();
         return onLoop(() -> {
             for (PeerInfo s : seeds) {
                 tryAdd(s, true);
@@ -424,39 +485,57 @@ public final class KademliaDht implements AutoCloseable {
             return;
         }
         long interval = staleCheckInterval.toNanos();
+        long tick = Math.max(1, interval / STALE_CHECK_SLICES);
+        int[] slice = {0};
         Runnable[] task = new Runnable[1];
         task[0] = () -> {
             if (closed) {
                 return;
             }
-            checkStalePeers(interval);
-            staleCheckTask = scheduler.schedule(task[0], interval);
+            checkStalePeers(interval, slice[0]);
+            slice[0] = (slice[0] + 1) % STALE_CHECK_SLICES;
+            staleCheckTask = scheduler.schedule(task[0], tick);
         };
-        staleCheckTask = scheduler.schedule(task[0], interval);
+        // a random phase, so that nodes started together do not check together
+        staleCheckTask = scheduler.schedule(task[0], (long) (random.nextDouble() * tick));
     }
 
     /**
-     * Pings every routing-table peer not heard from (no answer to us, no request from it) within
-     * {@code maxAgeNanos} and evicts those that fail {@link #LIVENESS_ATTEMPTS} pings, promoting a
-     * replacement (go-libp2p-kad-dht checks such peers before each table refresh). Without it a peer that
-     * crashed stays in a bucket that is not full until this node happens to query it, and is handed out in
-     * answers meanwhile, crowding live peers out of the k closest. Returns the number of peers checked.
+     * The stale-peer check examines one of this many slices of the routing table (by key hash) per
+     * {@code interval / STALE_CHECK_SLICES}, so each peer is examined once per interval and the pings spread
+     * over it instead of a burst every interval (the burst of ≈ 25 M pings at t = 10 min stalled the
+     * 100k-node simulation).
+     */
+    static final int STALE_CHECK_SLICES = 16;
+
+    /** The stale-check slice of a table peer: a uniform function of its key. */
+    static int staleCheckSlice(Key key) {
+        return Math.floorMod(key.hashCode(), STALE_CHECK_SLICES);
+    }
+
+    /**
+     * Pings every routing-table peer of slice {@code slice} ({@link #staleCheckSlice}; -1 = every slice) not
+     * heard from (no answer to us, no request from it) within {@code maxAgeNanos} and evicts those that fail
+     * {@link #LIVENESS_ATTEMPTS} pings, promoting a replacement (go-libp2p-kad-dht checks such peers before
+     * each table refresh). Without it a peer that crashed stays in a bucket that is not full until this node
+     * happens to query it, and is handed out in answers meanwhile, crowding live peers out of the k closest.
+     * At most {@link #STALE_CHECK_PARALLELISM} checks run at once. Returns the number of peers to check.
      * Runs on the scheduler thread; O(table size) plus one check per stale peer.
      */
-    int checkStalePeers(long maxAgeNanos) {
+    int checkStalePeers(long maxAgeNanos, int slice) {
         long now = scheduler.nanoTime();
-        List<PeerInfo> stale = new ArrayList<>();
-        java.util.Set<Key> present = new java.util.HashSet<>();
+        List<PeerInfo> stale = new ArrayList<>(0);
         synchronized (tableLock) {
-            table.forEach((key, peer) -> {
-                present.add(key);
-                Long heard = lastHeard.get(key);
-                if (heard == null || now - heard >= maxAgeNanos) {
+            table.forEachHeard((key, peer, heard) -> {
+                if ((heard == RoutingTable.NEVER || now - heard >= maxAgeNanos)
+                        && (slice < 0 || staleCheckSlice(key) == slice)) {
                     stale.add(peer);
                 }
             });
         }
-        lastHeard.keySet().retainAll(present);
+        if (stale.isEmpty()) {
+            return 0;
+        }
         java.util.ArrayDeque<PeerInfo> queue = new java.util.ArrayDeque<>(stale);
         for (int i = 0; i < STALE_CHECK_PARALLELISM; i++) {
             nextStaleCheck(queue);
@@ -770,9 +849,10 @@ public final class KademliaDht implements AutoCloseable {
             table.recordLookup(target, scheduler.nanoTime());
             seeds = table.closestPeers(target, config.numResults());
         }
-        var builder = ClosestPeersIterator.<PeerInfo>builder(target, p -> keyOf(p.peerId()))
+        var builder = ClosestPeersIterator.<PeerInfo>builder(target, PeerInfo::key)
                 .seeds(seeds)
                 .config(config)
+                .rtt(rttSource)
                 .clock(scheduler::nanoTime)
                 .localKey(selfKey);
         return disjointPaths > 1 ? builder.buildDisjoint(disjointPaths) : builder.build();
@@ -793,8 +873,7 @@ public final class KademliaDht implements AutoCloseable {
         CompletableFuture<?>[] all = new CompletableFuture<?>[peers.size()];
         for (int i = 0; i < peers.size(); i++) {
             PeerInfo p = peers.get(i);
-            requestsSent.incrementAndGet();
-            all[i] = network.send(p, request, requestTimeout).handle((r, e) -> {
+            all[i] = sendTimed(p, request).handle((r, e) -> {
                 if (e == null) {
                     ok.incrementAndGet();
                 } else {
@@ -866,9 +945,8 @@ public final class KademliaDht implements AutoCloseable {
         }
 
         private void send(PeerInfo peer) {
-            requestsSent.incrementAndGet();
             int attempt = attempts.merge(peer.peerId(), 1, Integer::sum);
-            network.send(peer, request.apply(peer), requestTimeout).whenComplete((r, e) -> scheduler.execute(() -> {
+            sendTimed(peer, request.apply(peer)).whenComplete((r, e) -> {
                 if (e != null) {
                     onUnresponsive(peer);
                     // the failure of an attempt the lookup already timed out and retried is not the retry's
@@ -880,7 +958,7 @@ public final class KademliaDht implements AutoCloseable {
                     onResponse.accept(peer, r);
                 }
                 step();
-            }));
+            });
         }
     }
 
@@ -974,7 +1052,8 @@ public final class KademliaDht implements AutoCloseable {
         public Builder checkFullBuckets(boolean c) { this.checkFullBuckets = c; return this; }
         /**
          * How often routing-table peers not heard from for that long are pinged and evicted if they do not
-         * answer (default 10 min, go-libp2p-kad-dht's refresh period; zero disables).
+         * answer (default 10 min, go-libp2p-kad-dht's refresh period; zero disables). Each peer is examined
+         * once per interval, at a phase given by its key, so the pings spread over the interval.
          */
         public Builder staleCheckInterval(Duration d) {
             if (d.isNegative()) {

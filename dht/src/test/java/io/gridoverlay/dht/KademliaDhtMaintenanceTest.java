@@ -286,7 +286,8 @@ class KademliaDhtMaintenanceTest {
         await(dht.addPeer(peer(701), true));
         await(dht.addPeer(peer(702), true));
         dht.startMaintenance();
-        net.runUntil(net.nanoTime() + Duration.ofMinutes(11).toNanos());
+        // both become stale at 10 min; each is examined once per 10 min, at a phase set by its key
+        net.runUntil(net.nanoTime() + Duration.ofMinutes(21).toNanos());
         return dht;
     }
 
@@ -309,14 +310,47 @@ class KademliaDhtMaintenanceTest {
         }
         int present = dht.routingTableSize();
         assertThat(present).isGreaterThan(KademliaDht.STALE_CHECK_PARALLELISM);
-        dht.startMaintenance();
+        net.at(net.nanoTime(), () -> dht.checkStalePeers(0, -1));
         // just after the check starts (requests time out after 10 s), only the first wave has been sent
-        net.runUntil(net.nanoTime() + Duration.ofMinutes(10).plusSeconds(1).toNanos());
+        net.runUntil(net.nanoTime() + Duration.ofSeconds(1).toNanos());
         assertThat(dht.metrics().requestsSent()).isEqualTo(KademliaDht.STALE_CHECK_PARALLELISM);
         // eventually every stale peer was checked (two pings each) and evicted
         net.runUntil(net.nanoTime() + Duration.ofMinutes(9).toNanos());
         assertThat(dht.metrics().requestsSent()).isEqualTo((long) present * KademliaDht.LIVENESS_ATTEMPTS);
         assertThat(dht.routingTableSize()).isZero();
+    }
+
+    @Test
+    void theStalePeerCheckSpreadsItsPingsOverTheInterval() {
+        PeerInfo self = peer(900);
+        KademliaDht dht = node(self, 0, b -> b.staleCheckInterval(Duration.ofMinutes(10)));
+        int peers = 64;
+        for (int i = 0; i < peers; i++) {
+            PeerInfo p = peer(901 + i);
+            node(p, 1 + i, b -> b.staleCheckInterval(Duration.ZERO));
+            await(dht.addPeer(p, true));
+        }
+        int present = dht.routingTableSize();
+        dht.startMaintenance();
+        // nobody is stale before 10 min
+        net.runUntil(net.nanoTime() + Duration.ofMinutes(10).toNanos());
+        assertThat(dht.metrics().requestsSent()).isZero();
+        // the next 10 min: every peer pinged once (all answer), at most a few per 37.5 s slice
+        long tick = Duration.ofMinutes(10).toNanos() / KademliaDht.STALE_CHECK_SLICES;
+        long before = 0;
+        long busiest = 0;
+        for (int i = 0; i < KademliaDht.STALE_CHECK_SLICES; i++) {
+            net.runUntil(net.nanoTime() + tick);
+            long sent = dht.metrics().requestsSent();
+            busiest = Math.max(busiest, sent - before);
+            before = sent;
+        }
+        assertThat(before).isEqualTo(present);
+        assertThat(busiest).as("no burst").isLessThanOrEqualTo(present / 4);
+        assertThat(dht.routingTableSize()).isEqualTo(present);
+        // a peer that answered is not stale at its next examination 10 min later
+        net.runUntil(net.nanoTime() + Duration.ofMinutes(5).toNanos());
+        assertThat(dht.metrics().requestsSent()).isEqualTo(present);
     }
 
     @Test

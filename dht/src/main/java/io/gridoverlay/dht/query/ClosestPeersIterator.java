@@ -29,6 +29,12 @@ import java.util.function.Predicate;
  * the driver reports the failure first or the per-peer timeout expires first. Closer peers from one response are capped at
  * {@link LookupConfig#maxCloserPeersPerResponse()}; the local key (if given) is never a candidate.
  *
+ * <p><b>Request timeouts.</b> Fixed at {@link LookupConfig#peerTimeout()} by default. With
+ * {@link LookupConfig#adaptiveTimeout()} each request's timeout is fixed when it is sent from the peer's
+ * round-trip estimate read from the {@link RttSource} ({@link RttEstimate#timeoutNanos}: srtt + 4·rttvar,
+ * clamped to [{@link LookupConfig#adaptiveTimeoutMin()}, {@link LookupConfig#peerTimeout()}]), so a lost
+ * message or an offline peer costs a few round trips instead of the whole per-request timeout.
+ *
  * <p><b>Complexity</b> with n candidates known: {@link #onSuccess} O(r·(log n + n)) for r reported peers
  * (binary search by {@link Key#compareDistance} without allocation, then an array insert);
  * {@link #next(long)} O(α + i) where i is the position of the first uncontacted candidate; memory O(n),
@@ -48,6 +54,8 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
         final Key key;
         PeerState state = PeerState.NOT_CONTACTED;
         long sentAtNanos;
+        /** Timeout of the request in flight (valid in state IN_FLIGHT). */
+        long timeoutNanos;
         int depth;
         int attempts;
 
@@ -66,6 +74,9 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
     /** Admission of newly learned peers (disjoint paths claim peers through it). */
     private final Predicate<Key> admit;
     private final long peerTimeoutNanos;
+    /** Lower bound of adaptive timeouts, or -1 for the fixed timeout. */
+    private final long adaptiveMinNanos;
+    private final RttSource rtt;
     private final long overallTimeoutNanos;
 
     /** Candidates sorted by distance to the target, closest first. */
@@ -85,7 +96,7 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
     private int maxInFlight;
 
     ClosestPeersIterator(Key target, Collection<? extends P> seeds, Function<? super P, Key> keyFunction,
-            LookupConfig config, LongSupplier clock, Key localKey, Predicate<Key> admit) {
+            LookupConfig config, LongSupplier clock, Key localKey, Predicate<Key> admit, RttSource rtt) {
         this.target = Objects.requireNonNull(target, "target");
         this.keyFunction = Objects.requireNonNull(keyFunction, "keyFunction");
         this.config = Objects.requireNonNull(config, "config");
@@ -93,6 +104,8 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
         this.localKey = localKey;
         this.admit = Objects.requireNonNull(admit, "admit");
         this.peerTimeoutNanos = config.peerTimeoutNanos();
+        this.adaptiveMinNanos = config.adaptiveTimeoutMinNanos();
+        this.rtt = Objects.requireNonNull(rtt, "rtt");
         this.overallTimeoutNanos = config.overallTimeoutNanos();
         Objects.requireNonNull(seeds, "seeds");
         for (P seed : seeds) {
@@ -274,16 +287,25 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
         candidate.state = PeerState.IN_FLIGHT;
         candidate.attempts++;
         candidate.sentAtNanos = nowNanos;
+        candidate.timeoutNanos = requestTimeoutNanos(candidate.key);
         inFlightEntries.add(candidate);
         requests++;
         maxInFlight = Math.max(maxInFlight, inFlightEntries.size());
         return new LookupState.Waiting<>(candidate.peer);
     }
 
+    /** The timeout of a request to the peer {@code key} sent now: fixed, or adapted to its round-trip estimate. */
+    long requestTimeoutNanos(Key key) {
+        if (adaptiveMinNanos < 0) {
+            return peerTimeoutNanos;
+        }
+        return RttEstimate.timeoutNanos(rtt.estimate(key), adaptiveMinNanos, peerTimeoutNanos);
+    }
+
     private void expireTimeouts(long nowNanos) {
         for (int i = inFlightEntries.size() - 1; i >= 0; i--) {
             Entry<P> e = inFlightEntries.get(i);
-            if (nowNanos - e.sentAtNanos >= peerTimeoutNanos) {
+            if (nowNanos - e.sentAtNanos >= e.timeoutNanos) {
                 // below the attempt limit a timed-out peer is a candidate again (a lost message is the
                 // likely cause); at the limit it is unresponsive, though a late answer is still used
                 e.state = e.attempts < config.maxAttempts() ? PeerState.NOT_CONTACTED : PeerState.UNRESPONSIVE;
@@ -333,9 +355,9 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
             earliest = startNanos + overallTimeoutNanos;
             any = true;
         }
-        if (peerTimeoutNanos != Long.MAX_VALUE) {
-            for (Entry<P> e : inFlightEntries) {
-                long t = e.sentAtNanos + peerTimeoutNanos;
+        for (Entry<P> e : inFlightEntries) {
+            if (e.timeoutNanos != Long.MAX_VALUE) {
+                long t = e.sentAtNanos + e.timeoutNanos;
                 if (!any || t - earliest < 0) {
                     earliest = t;
                     any = true;
@@ -432,6 +454,7 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
         private LookupConfig config = LookupConfig.defaults();
         private LongSupplier clock = System::nanoTime;
         private Key localKey;
+        private RttSource rtt = RttSource.NONE;
 
         Builder(Key target, Function<? super P, Key> keyFunction) {
             this.target = Objects.requireNonNull(target, "target");
@@ -464,14 +487,23 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
             return this;
         }
 
+        /**
+         * Where round-trip estimates come from when the configuration asks for adaptive timeouts
+         * (default: {@link RttSource#none()}, i.e. every request waits the full per-request timeout).
+         */
+        public Builder<P> rtt(RttSource source) {
+            this.rtt = Objects.requireNonNull(source, "rtt");
+            return this;
+        }
+
         /** Builds the lookup; its clock starts now. */
         public ClosestPeersIterator<P> build() {
-            return new ClosestPeersIterator<>(target, seeds, keyFunction, config, clock, localKey, k -> true);
+            return new ClosestPeersIterator<>(target, seeds, keyFunction, config, clock, localKey, k -> true, rtt);
         }
 
         /** Builds a {@link DisjointPathsIterator} with {@code paths} disjoint paths over the same settings. */
         public DisjointPathsIterator<P> buildDisjoint(int paths) {
-            return new DisjointPathsIterator<>(target, seeds, keyFunction, config, clock, localKey, paths);
+            return new DisjointPathsIterator<>(target, seeds, keyFunction, config, clock, localKey, paths, rtt);
         }
     }
 }

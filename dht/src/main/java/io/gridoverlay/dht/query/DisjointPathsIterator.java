@@ -49,7 +49,7 @@ public final class DisjointPathsIterator<P> implements PeerLookup<P> {
     private int maxInFlight;
 
     DisjointPathsIterator(Key target, Collection<? extends P> seeds, Function<? super P, Key> keyFunction,
-            LookupConfig config, LongSupplier clock, Key localKey, int pathCount) {
+            LookupConfig config, LongSupplier clock, Key localKey, int pathCount, RttSource rtt) {
         if (pathCount < 1) {
             throw new IllegalArgumentException("the number of disjoint paths must be >= 1, got " + pathCount);
         }
@@ -82,7 +82,7 @@ public final class DisjointPathsIterator<P> implements PeerLookup<P> {
                     key -> {
                         Integer owner = claims.putIfAbsent(key, path);
                         return owner == null || owner.equals(path);
-                    }));
+                    }, rtt));
         }
         this.paths = Collections.unmodifiableList(built);
     }

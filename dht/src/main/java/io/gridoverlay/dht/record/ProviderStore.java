@@ -21,7 +21,8 @@ import java.util.List;
 public final class ProviderStore {
     private final ProviderStoreConfig config;
     private final Clock clock;
-    private final Cache<ByteKey, List<Entry>> cache;
+    /** Created on the first write ({@link #cache()}; an empty Caffeine cache with expiry costs ≈ 6 KB). */
+    private volatile Cache<ByteKey, List<Entry>> cache;
     private final ProviderPersistence persistence;
 
     /** One provider of a key until {@code expiresAtMillis}. */
@@ -37,7 +38,31 @@ public final class ProviderStore {
         this.config = config;
         this.persistence = persistence;
         this.clock = config.clock();
-        this.cache = Caffeine.newBuilder()
+        long now = clock.millis();
+        for (ProviderPersistence.Entry e : persistence.loadAll()) {
+            if (e.expiresAtMillis() > now) {
+                put(e.key(), e.provider(), e.expiresAtMillis(), now);
+            }
+        }
+    }
+
+    /** The cache, created on first use (thread-safe). */
+    private Cache<ByteKey, List<Entry>> cache() {
+        Cache<ByteKey, List<Entry>> c = cache;
+        if (c == null) {
+            synchronized (this) {
+                c = cache;
+                if (c == null) {
+                    c = newCache();
+                    cache = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    private Cache<ByteKey, List<Entry>> newCache() {
+        return Caffeine.newBuilder()
                 .maximumWeight(config.maxProviders())
                 .weigher((ByteKey k, List<Entry> v) -> Math.max(1, v.size()))
                 .expireAfter(new Expiry<ByteKey, List<Entry>>() {
@@ -59,12 +84,6 @@ public final class ProviderStore {
                 .ticker(RecordStore.clockTicker(clock))
                 .executor(Runnable::run)
                 .build();
-        long now = clock.millis();
-        for (ProviderPersistence.Entry e : persistence.loadAll()) {
-            if (e.expiresAtMillis() > now) {
-                put(e.key(), e.provider(), e.expiresAtMillis(), now);
-            }
-        }
     }
 
     public ProviderStoreConfig config() {
@@ -80,7 +99,7 @@ public final class ProviderStore {
     }
 
     private void put(byte[] key, PeerInfo provider, long until, long now) {
-        cache.asMap().compute(ByteKey.copyOf(key), (k, current) -> {
+        cache().asMap().compute(ByteKey.copyOf(key), (k, current) -> {
             List<Entry> next = new ArrayList<>(current == null ? 1 : current.size() + 1);
             if (current != null) {
                 for (Entry e : current) {
@@ -100,7 +119,8 @@ public final class ProviderStore {
 
     /** The unexpired providers of {@code key}, most recently added first. */
     public List<PeerInfo> providers(byte[] key) {
-        List<Entry> entries = cache.getIfPresent(ByteKey.copyOf(key));
+        Cache<ByteKey, List<Entry>> c = cache;
+        List<Entry> entries = c == null ? null : c.getIfPresent(ByteKey.copyOf(key));
         if (entries == null) {
             return List.of();
         }
@@ -124,15 +144,23 @@ public final class ProviderStore {
 
     /** Number of keys with providers (expired ones may count until the next maintenance). */
     public long keyCount() {
-        cache.cleanUp();
-        return cache.estimatedSize();
+        Cache<ByteKey, List<Entry>> c = cache;
+        if (c == null) {
+            return 0;
+        }
+        c.cleanUp();
+        return c.estimatedSize();
     }
 
     /** Number of provider entries over all keys, expired ones included until the next maintenance. */
     public long entryCount() {
-        cache.cleanUp();
+        Cache<ByteKey, List<Entry>> c = cache;
+        if (c == null) {
+            return 0;
+        }
+        c.cleanUp();
         long n = 0;
-        for (List<Entry> v : cache.asMap().values()) {
+        for (List<Entry> v : c.asMap().values()) {
             n += v.size();
         }
         return n;
@@ -140,7 +168,10 @@ public final class ProviderStore {
 
     /** Runs pending expiry and eviction now. */
     public void cleanUp() {
-        cache.cleanUp();
+        Cache<ByteKey, List<Entry>> c = cache;
+        if (c != null) {
+            c.cleanUp();
+        }
     }
 
     private long untilLast(List<Entry> entries) {

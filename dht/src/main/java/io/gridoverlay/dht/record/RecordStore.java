@@ -38,15 +38,51 @@ public final class RecordStore {
     private final Validators validators;
     private final Clock clock;
     private final long minWeight;
-    private final Cache<ByteKey, KadRecord> cache;
+    private final Persistence persistence;
+    /**
+     * Created on the first write ({@link #cache()}): an empty Caffeine cache with expiry costs ≈ 6 KB (its
+     * timer wheel alone ≈ 166 objects), which a server that never stores a record need not pay (≈ 0.6 GB
+     * for the 100,000 nodes of a simulation).
+     */
+    private volatile Cache<ByteKey, KadRecord> cache;
 
     public RecordStore(RecordStoreConfig config, Validators validators) {
         this.config = config;
         this.validators = validators;
         this.clock = config.clock();
         this.minWeight = Math.max(1, config.maxBytes() / config.maxRecords());
-        Persistence persistence = config.persistence();
-        this.cache = Caffeine.newBuilder()
+        this.persistence = config.persistence();
+        int loaded = 0;
+        for (KadRecord r : persistence.loadAll()) {
+            if (remainingNanos(r) > 0 && validators.validate(r.key(), r.value(), clock.instant()).isValid()) {
+                cache().put(ByteKey.copyOf(r.key()), r);
+                loaded++;
+            } else {
+                persistence.delete(r.key());
+            }
+        }
+        if (loaded > 0) {
+            LOG.debug("loaded {} records from persistence", loaded);
+        }
+    }
+
+    /** The cache, created on first use (thread-safe). */
+    private Cache<ByteKey, KadRecord> cache() {
+        Cache<ByteKey, KadRecord> c = cache;
+        if (c == null) {
+            synchronized (this) {
+                c = cache;
+                if (c == null) {
+                    c = newCache();
+                    cache = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    private Cache<ByteKey, KadRecord> newCache() {
+        return Caffeine.newBuilder()
                 .maximumWeight(config.maxBytes())
                 .weigher((ByteKey k, KadRecord r) -> (int) Math.min(Integer.MAX_VALUE, weight(r)))
                 .expireAfter(new Expiry<ByteKey, KadRecord>() {
@@ -73,18 +109,6 @@ public final class RecordStore {
                     }
                 })
                 .build();
-        int loaded = 0;
-        for (KadRecord r : persistence.loadAll()) {
-            if (remainingNanos(r) > 0 && validators.validate(r.key(), r.value(), clock.instant()).isValid()) {
-                cache.put(ByteKey.copyOf(r.key()), r);
-                loaded++;
-            } else {
-                persistence.delete(r.key());
-            }
-        }
-        if (loaded > 0) {
-            LOG.debug("loaded {} records from persistence", loaded);
-        }
     }
 
     /** A Caffeine ticker reading {@code clock} (millisecond resolution), so one injected clock drives all. */
@@ -126,7 +150,7 @@ public final class RecordStore {
         }
         KadRecord stamped = new KadRecord(key, value, KadRecord.formatTimeReceived(now));
         String[] refusal = new String[1];
-        KadRecord result = cache.asMap().compute(ByteKey.copyOf(key), (k, current) -> {
+        KadRecord result = cache().asMap().compute(ByteKey.copyOf(key), (k, current) -> {
             if (current != null && remainingNanos(current) > 0) {
                 Verification<?> r = validators.validateReplacement(key, current.value(), value, now);
                 if (r instanceof Verification.Invalid<?> inv) {
@@ -149,13 +173,17 @@ public final class RecordStore {
      * (one that no longer validates is removed).
      */
     public Optional<KadRecord> get(byte[] key) {
+        Cache<ByteKey, KadRecord> c = cache;
+        if (c == null) {
+            return Optional.empty();
+        }
         ByteKey k = ByteKey.copyOf(key);
-        KadRecord r = cache.getIfPresent(k);
+        KadRecord r = c.getIfPresent(k);
         if (r == null) {
             return Optional.empty();
         }
         if (remainingNanos(r) <= 0 || !validators.validate(key, r.value(), clock.instant()).isValid()) {
-            if (cache.asMap().remove(k, r)) {
+            if (c.asMap().remove(k, r)) {
                 config.persistence().delete(key);
             }
             return Optional.empty();
@@ -165,22 +193,31 @@ public final class RecordStore {
 
     /** Removes the record under {@code key}; returns whether there was one. */
     public boolean remove(byte[] key) {
-        boolean removed = cache.asMap().remove(ByteKey.copyOf(key)) != null;
+        Cache<ByteKey, KadRecord> c = cache;
+        boolean removed = c != null && c.asMap().remove(ByteKey.copyOf(key)) != null;
         config.persistence().delete(key);
         return removed;
     }
 
     /** Number of records held (expired ones may count until the next maintenance). */
     public long size() {
-        cache.cleanUp();
-        return cache.estimatedSize();
+        Cache<ByteKey, KadRecord> c = cache;
+        if (c == null) {
+            return 0;
+        }
+        c.cleanUp();
+        return c.estimatedSize();
     }
 
     /** Sum of key + value bytes of the records held. */
     public long totalBytes() {
-        cache.cleanUp();
+        Cache<ByteKey, KadRecord> c = cache;
+        if (c == null) {
+            return 0;
+        }
+        c.cleanUp();
         long sum = 0;
-        for (KadRecord r : cache.asMap().values()) {
+        for (KadRecord r : c.asMap().values()) {
             sum += r.keyLength() + r.valueLength();
         }
         return sum;
@@ -188,7 +225,10 @@ public final class RecordStore {
 
     /** Runs pending expiry and eviction now. */
     public void cleanUp() {
-        cache.cleanUp();
+        Cache<ByteKey, KadRecord> c = cache;
+        if (c != null) {
+            c.cleanUp();
+        }
     }
 
     private long weight(KadRecord r) {

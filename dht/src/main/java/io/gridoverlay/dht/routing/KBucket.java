@@ -39,11 +39,15 @@ public final class KBucket<V> {
     private Slot[] slots;
     private int size;
 
-    /** One bucket entry. The value and group change in place on update. */
+    /** One bucket entry. The value and group change in place on update; the owner's notes stay. */
     private static final class Slot {
         final Key key;
         Object value;
         IpGroup group;
+        /** Owner's note: when the peer was last heard from ({@link RoutingTable#NEVER} until set). */
+        long lastHeard = RoutingTable.NEVER;
+        /** Owner's note: a packed round-trip estimate (0 until set). */
+        long rtt;
 
         Slot(Key key, Object value, IpGroup group) {
             this.key = key;
@@ -118,6 +122,30 @@ public final class KBucket<V> {
     public IpGroup groupAt(int i) {
         Objects.checkIndex(i, size);
         return slots[i].group;
+    }
+
+    /** When the peer at position {@code i} was last heard from, as noted by the owner ({@link RoutingTable#NEVER} if never). */
+    public long lastHeardAt(int i) {
+        Objects.checkIndex(i, size);
+        return slots[i].lastHeard;
+    }
+
+    /** Notes when the peer at position {@code i} was last heard from (does not reorder the bucket). */
+    public void setLastHeardAt(int i, long nanos) {
+        Objects.checkIndex(i, size);
+        slots[i].lastHeard = nanos;
+    }
+
+    /** The owner's opaque round-trip note for position {@code i} (0 if never set). */
+    public long rttAt(int i) {
+        Objects.checkIndex(i, size);
+        return slots[i].rtt;
+    }
+
+    /** Sets the owner's opaque round-trip note for position {@code i}. */
+    public void setRttAt(int i, long rtt) {
+        Objects.checkIndex(i, size);
+        slots[i].rtt = rtt;
     }
 
     /** The least recently seen peer, which a full bucket asks to be liveness-checked, or null if empty. */

@@ -68,12 +68,20 @@ public final class Key implements Comparable<Key> {
      */
     public static Key sha256(byte[] data) {
         Objects.requireNonNull(data, "data");
+        return fromBytes(SHA256.get().digest(data));
+    }
+
+    /**
+     * One SHA-256 digest per thread: {@code MessageDigest.getInstance} looks the provider up and allocates
+     * on every call, and peer keys are hashed for every peer of every lookup response.
+     */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return fromBytes(MessageDigest.getInstance("SHA-256").digest(data));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java platform", e);
         }
-    }
+    });
 
     /** A uniformly random key (for bucket refresh targets and tests). */
     public static Key random(RandomGenerator random) {

@@ -24,7 +24,8 @@ import java.util.function.BiConsumer;
  * @param <V> the peer value type
  */
 public final class RoutingTable<V> {
-    private static final long NEVER = Long.MIN_VALUE;
+    /** "Never": a bucket never looked up, a peer never heard from. */
+    public static final long NEVER = Long.MIN_VALUE;
 
     private final Key localKey;
     private final RoutingTableConfig config;
@@ -133,6 +134,70 @@ public final class RoutingTable<V> {
     public V get(Key key) {
         KBucket<V> bucket = bucketOf(key);
         return bucket == null ? null : bucket.get(key);
+    }
+
+    /**
+     * When {@code key} was last heard from, as noted with {@link #setLastHeard}; {@link #NEVER} if never
+     * noted or not in the table. O(k), allocation-free.
+     */
+    public long lastHeard(Key key) {
+        KBucket<V> bucket = bucketOf(key);
+        int i = bucket == null ? -1 : bucket.indexOf(key);
+        return i < 0 ? NEVER : bucket.lastHeardAt(i);
+    }
+
+    /**
+     * Notes that {@code key} was heard from at {@code nanos} (the owner's clock) without changing its
+     * position; returns false (and notes nothing) if the peer is not in the table. The note lives as long as
+     * the entry: a peer promoted from the replacement cache starts at {@link #NEVER}. O(k).
+     */
+    public boolean setLastHeard(Key key, long nanos) {
+        KBucket<V> bucket = bucketOf(key);
+        int i = bucket == null ? -1 : bucket.indexOf(key);
+        if (i < 0) {
+            return false;
+        }
+        bucket.setLastHeardAt(i, nanos);
+        return true;
+    }
+
+    /**
+     * The owner's round-trip note for {@code key} (opaque to the table; the DHT stores a packed
+     * {@code io.gridoverlay.dht.query.RttEstimate}); 0 if never set or not in the table. O(k).
+     */
+    public long rtt(Key key) {
+        KBucket<V> bucket = bucketOf(key);
+        int i = bucket == null ? -1 : bucket.indexOf(key);
+        return i < 0 ? 0 : bucket.rttAt(i);
+    }
+
+    /** Sets the owner's round-trip note for {@code key}; returns false if the peer is not in the table. O(k). */
+    public boolean setRtt(Key key, long rtt) {
+        KBucket<V> bucket = bucketOf(key);
+        int i = bucket == null ? -1 : bucket.indexOf(key);
+        if (i < 0) {
+            return false;
+        }
+        bucket.setRttAt(i, rtt);
+        return true;
+    }
+
+    /** Receives one table entry with the owner's last-heard note (see {@link #forEachHeard}). */
+    @FunctionalInterface
+    public interface HeardVisitor<V> {
+        /** Visits {@code key} with {@code value}, last heard from at {@code lastHeard} ({@link #NEVER} if never). */
+        void visit(Key key, V value, long lastHeard);
+    }
+
+    /** Visits every peer with its last-heard note, bucket 0 to 255, least recently seen first within a bucket. */
+    public void forEachHeard(HeardVisitor<? super V> visitor) {
+        for (KBucket<V> bucket : buckets) {
+            if (bucket != null) {
+                for (int i = 0; i < bucket.size(); i++) {
+                    visitor.visit(bucket.keyAt(i), bucket.valueAt(i), bucket.lastHeardAt(i));
+                }
+            }
+        }
     }
 
     /** The bucket at {@code index}, or null if never used; for tests in this package only. */

@@ -14,8 +14,9 @@ import java.util.stream.IntStream;
  * sorted by key, since the bucket of {@code self} with index b holds exactly the keys that share the bits
  * above b with {@code self} and differ at bit b).
  *
- * <p>Immutable after construction (the predicate carries liveness). {@link #closest} costs O(n·k) worst
- * case, O(n) typically; {@link #bucketRange} O(log n); construction O(n log n).
+ * <p>Immutable after construction (the predicate carries liveness). {@link #closest} costs O(k + log n)
+ * typically (O(n) if the predicate admits few nodes); {@link #bucketRange} O(log n); construction
+ * O(n log n).
  */
 public final class GroundTruth {
     private final Key[] keys;
@@ -48,12 +49,38 @@ public final class GroundTruth {
 
     /**
      * The (at most) {@code k} nodes closest to {@code target} among those {@code include} admits, closest
-     * first, by brute force over all nodes with {@link Key#compareDistance}.
+     * first. Searches the nodes sorted by key outwards from {@code target}: the nodes whose keys agree with
+     * {@code target} above bit b form one contiguous range of that order, and every node in it is closer to
+     * {@code target} than every node outside it (their distance is below 2^(b+1), the others' at least
+     * that); so the first such range (b = 0, 1, ...) holding k admitted nodes holds the k closest.
+     * O(k + log n) predicate calls and comparisons per call when most nodes are admitted, O(n) when few are.
      */
     public int[] closest(Key target, int k, IntPredicate include) {
         int[] best = new int[k];
+        int prevFrom = -1;
+        int prevTo = -1;
+        for (int b = 0; b < Key.BITS; b++) {
+            int from = lowerBound(prefixBound(target, b, false));
+            int to = upperBound(prefixBound(target, b, true));
+            boolean all = from == 0 && to == keys.length;
+            if ((to - from < k || (from == prevFrom && to == prevTo)) && !all) {
+                continue;
+            }
+            prevFrom = from;
+            prevTo = to;
+            int n = select(target, k, include, from, to, best);
+            if (n == k || all) {
+                return Arrays.copyOf(best, n);
+            }
+        }
+        return new int[0]; // unreachable: b = 255 covers every key
+    }
+
+    /** Insertion-selects into {@code best} the k closest admitted nodes at positions [from, to); returns how many. */
+    private int select(Key target, int k, IntPredicate include, int from, int to, int[] best) {
         int n = 0;
-        for (int i = 0; i < keys.length; i++) {
+        for (int p = from; p < to; p++) {
+            int i = sorted[p];
             if (!include.test(i)) {
                 continue;
             }
@@ -71,7 +98,26 @@ public final class GroundTruth {
                 n++;
             }
         }
-        return Arrays.copyOf(best, n);
+        return n;
+    }
+
+    /** {@code target} with bits b..0 cleared ({@code high = false}) or set. */
+    private static Key prefixBound(Key target, int b, boolean high) {
+        long[] w = new long[4];
+        int word = 3 - (b >>> 6);
+        int bit = b & 63;
+        long mask = bit == 63 ? -1L : (1L << (bit + 1)) - 1;
+        for (int i = 0; i < 4; i++) {
+            long v = target.word(i);
+            if (i < word) {
+                w[i] = v;
+            } else if (i == word) {
+                w[i] = high ? v | mask : v & ~mask;
+            } else {
+                w[i] = high ? -1L : 0L;
+            }
+        }
+        return Key.ofWords(w[0], w[1], w[2], w[3]);
     }
 
     /**

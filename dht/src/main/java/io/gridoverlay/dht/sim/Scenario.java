@@ -28,6 +28,8 @@ import java.util.Set;
  *   <tr><td>adversary, adversaryFraction</td><td>none|eclipse|drop|garbage [none], fraction [0]</td></tr>
  *   <tr><td>disjointPaths, alpha, beta, k</td><td>lookup parameters [1, {@link LookupConfig}'s α, k, k]</td></tr>
  *   <tr><td>peerTimeout.s</td><td>per-request timeout [LookupConfig's default]</td></tr>
+ *   <tr><td>adaptiveTimeout.s</td><td>lower bound of the adaptive per-request timeout (srtt + 4·rttvar
+ *       capped at peerTimeout.s), {@link LookupConfig#adaptiveTimeoutMin()}; 0 = fixed timeout [0]</td></tr>
  *   <tr><td>attempts</td><td>requests per peer at most, {@link LookupConfig#maxAttempts()} [LookupConfig's
  *       default]</td></tr>
  *   <tr><td>results</td><td>{@code answered} (peers that answered) or {@code known} (closest known, may be
@@ -55,7 +57,8 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
         int disjointPaths, int alpha, int beta, int k, Duration peerTimeout, int attempts, boolean answeredOnly,
         Init init, Duration duration,
         Duration refreshInterval, boolean useCodec, int valueChecks, int providerChecks, int qualitySample,
-        boolean bootstrapRefresh, boolean bucketCheck, Duration staleCheckInterval, int sybils, String sybilTarget) {
+        boolean bootstrapRefresh, boolean bucketCheck, Duration staleCheckInterval, int sybils, String sybilTarget,
+        Duration adaptiveTimeoutMin) {
 
     /** How routing tables are filled before measuring. */
     public enum Init {
@@ -68,7 +71,8 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
     private static final Set<String> KEYS = Set.of("name", "nodes", "lookups", "seed", "latency", "rtt.min.ms",
             "rtt.max.ms", "jitter", "loss", "churn", "clientFraction", "adversary", "adversaryFraction",
             "disjointPaths", "alpha", "beta", "k", "peerTimeout.s", "attempts", "results", "init", "duration.s", "refresh.s", "codec",
-            "valueChecks", "providerChecks", "qualitySample", "bootstrapRefresh", "bucketCheck", "staleCheck.s", "sybils", "sybilTarget");
+            "valueChecks", "providerChecks", "qualitySample", "bootstrapRefresh", "bucketCheck", "staleCheck.s", "sybils", "sybilTarget",
+            "adaptiveTimeout.s");
 
     /** Validates ranges. */
     public Scenario {
@@ -105,6 +109,11 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
         if (sybils < 0 || (adversary == Adversary.Kind.SYBIL) != (sybils > 0) || sybils >= nodes) {
             throw new IllegalArgumentException("sybils must be >= 1 (and fewer than nodes) exactly when adversary"
                     + " is sybil, got " + sybils + " with adversary " + adversary);
+        }
+        Objects.requireNonNull(adaptiveTimeoutMin, "adaptiveTimeoutMin");
+        if (adaptiveTimeoutMin.isNegative() || adaptiveTimeoutMin.compareTo(peerTimeout) > 0) {
+            throw new IllegalArgumentException("adaptiveTimeout.s must be in [0, peerTimeout.s], got "
+                    + adaptiveTimeoutMin);
         }
         if (attempts < 1) {
             throw new IllegalArgumentException("attempts must be >= 1, got " + attempts);
@@ -150,6 +159,7 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
         b.staleCheckInterval = staleCheckInterval;
         b.sybils = sybils;
         b.sybilTarget = sybilTarget;
+        b.adaptiveTimeoutMin = adaptiveTimeoutMin;
         return b;
     }
 
@@ -217,6 +227,7 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
             if (p.containsKey("staleCheck.s")) b.staleCheckInterval(seconds(p.getProperty("staleCheck.s")));
             if (p.containsKey("sybils")) b.sybils(Integer.parseInt(p.getProperty("sybils").trim()));
             if (p.containsKey("sybilTarget")) b.sybilTarget(p.getProperty("sybilTarget").trim());
+            if (p.containsKey("adaptiveTimeout.s")) b.adaptiveTimeoutMin(seconds(p.getProperty("adaptiveTimeout.s")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("malformed number in scenario: " + e.getMessage(), e);
         }
@@ -289,6 +300,7 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
         p.setProperty("staleCheck.s", Double.toString(staleCheckInterval.toMillis() / 1000.0));
         p.setProperty("sybils", Integer.toString(sybils));
         p.setProperty("sybilTarget", sybilTarget);
+        p.setProperty("adaptiveTimeout.s", Double.toString(adaptiveTimeoutMin.toMillis() / 1000.0));
         return p;
     }
 
@@ -323,6 +335,7 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
         private Duration staleCheckInterval = Duration.ofMinutes(10);
         private int sybils;
         private String sybilTarget = "sybil-target";
+        private Duration adaptiveTimeoutMin = Duration.ZERO;
 
         private Builder() {
         }
@@ -356,12 +369,14 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
         public Builder staleCheckInterval(Duration v) { staleCheckInterval = v; return this; }
         public Builder sybils(int v) { sybils = v; return this; }
         public Builder sybilTarget(String v) { sybilTarget = v; return this; }
+        /** Lower bound of the adaptive per-request timeout; zero = fixed timeout. */
+        public Builder adaptiveTimeoutMin(Duration v) { adaptiveTimeoutMin = v; return this; }
 
         public Scenario build() {
             return new Scenario(name, nodes, lookups, seed, latency, loss, churn, clientFraction, adversary,
                     adversaryFraction, disjointPaths, alpha, beta == -1 ? Math.min(LookupConfig.DEFAULT_RESILIENCY, k) : beta, k, peerTimeout, attempts, answeredOnly, init, duration, refreshInterval,
                     useCodec, valueChecks, providerChecks, qualitySample, bootstrapRefresh, bucketCheck, staleCheckInterval, sybils,
-                    sybilTarget);
+                    sybilTarget, adaptiveTimeoutMin);
         }
     }
 }

@@ -233,8 +233,9 @@ public final class Simulation {
             PeerId id = Ed25519.fromSeed(seed).publicKey().peerId();
             Multiaddr addr = Multiaddr.parse("/ip4/10." + ((i >>> 16) & 0xFF) + "." + ((i >>> 8) & 0xFF) + "."
                     + (i & 0xFF) + "/tcp/4001");
-            keys[i] = KademliaDht.keyOf(id);
-            nodes[i] = new Node(i, new PeerInfo(id, List.of(addr)), keys[i], roles[i]);
+            PeerInfo info = new PeerInfo(id, List.of(addr));
+            keys[i] = info.key();
+            nodes[i] = new Node(i, info, keys[i], roles[i]);
             indexOf.put(id, i);
         }
         if (s.adversary() == Adversary.Kind.SYBIL) {
@@ -339,6 +340,7 @@ public final class Simulation {
                 .routing(RoutingTableConfig.builder().k(s.k()).noDiversityLimits().build())
                 .lookup(LookupConfig.builder().parallelism(s.alpha()).resiliency(s.beta()).numResults(s.k())
                         .peerTimeout(s.peerTimeout()).maxAttempts(s.attempts()).answeredOnly(s.answeredOnly())
+                        .adaptiveTimeout(s.adaptiveTimeoutMin().isZero() ? null : s.adaptiveTimeoutMin())
                         .build())
                 .disjointPaths(s.disjointPaths())
                 .serverMode(n.role != Role.CLIENT)

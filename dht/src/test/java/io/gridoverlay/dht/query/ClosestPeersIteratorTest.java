@@ -282,7 +282,8 @@ class ClosestPeersIteratorTest {
         assertThat(c.resiliency()).isEqualTo(c.numResults()).isEqualTo(20);
         assertThat(c.answeredOnly()).isTrue();
         assertThat(c.peerTimeout()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(c.maxAttempts()).isEqualTo(4);
+        assertThat(c.adaptiveTimeoutMin()).isEqualTo(Duration.ofMillis(200));
+        assertThat(c.maxAttempts()).isEqualTo(6);
         assertThat(LookupConfig.defaults()).isEqualTo(LookupConfig.builder().parallelism(3).resiliency(3)
                 .answeredOnly(false).peerTimeout(Duration.ofSeconds(10)).maxAttempts(1).build());
     }

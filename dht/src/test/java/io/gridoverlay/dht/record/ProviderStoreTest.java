@@ -17,6 +17,19 @@ class ProviderStoreTest {
     }
 
     @Test
+    void aStoreNeverWrittenAnswersEveryReadAsEmpty() {
+        // its cache is created on the first write
+        ProviderStore s = store(ProviderStoreConfig.builder());
+        assertThat(s.providers(key)).isEmpty();
+        assertThat(s.isProvider(key, info(1, 1).peerId())).isFalse();
+        assertThat(s.keyCount()).isZero();
+        assertThat(s.entryCount()).isZero();
+        s.cleanUp();
+        s.addProvider(key, info(1, 1));
+        assertThat(s.keyCount()).isEqualTo(1);
+    }
+
+    @Test
     void providersAreListedNewestFirstAndReAddingRefreshes() {
         ProviderStore s = store(ProviderStoreConfig.builder());
         s.addProvider(key, info(1, 1));

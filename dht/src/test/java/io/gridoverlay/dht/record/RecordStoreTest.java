@@ -24,6 +24,20 @@ class RecordStoreTest {
     }
 
     @Test
+    void aStoreNeverWrittenAnswersEveryReadAsEmpty() {
+        // its cache is created on the first write
+        RecordStore s = store(RecordStoreConfig.builder());
+        assertThat(s.get(key("a"))).isEmpty();
+        assertThat(s.remove(key("a"))).isFalse();
+        assertThat(s.size()).isZero();
+        assertThat(s.totalBytes()).isZero();
+        s.cleanUp();
+        s.put(KadRecord.of(key("a"), value("1")));
+        assertThat(s.size()).isEqualTo(1);
+        assertThat(s.remove(key("a"))).isTrue();
+    }
+
+    @Test
     void storesWithTimeReceivedAndReturnsIt() {
         RecordStore s = store(RecordStoreConfig.builder());
         KadRecord stored = s.put(KadRecord.of(key("a"), value("1")));

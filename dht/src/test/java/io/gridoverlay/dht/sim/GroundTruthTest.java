@@ -37,6 +37,31 @@ class GroundTruthTest {
         assertThat(truth.closest(target, k, i -> i % 3 != 0)).containsExactly(expected);
     }
 
+    @Property(tries = 200)
+    void closestEqualsAFullSortForClusteredKeysAndSparsePredicates(@ForAll long seed,
+            @ForAll @IntRange(min = 1, max = 400) int n, @ForAll @IntRange(min = 1, max = 25) int k,
+            @ForAll @IntRange(min = 1, max = 100) int admittedPercent) {
+        SplittableRandom r = new SplittableRandom(seed);
+        Key[] keys = new Key[n];
+        long prefix = r.nextLong();
+        for (int i = 0; i < n; i++) {
+            // keys share up to 60 leading bits, so the search range grows through many prefix lengths
+            int shared = r.nextInt(61);
+            long mask = shared == 0 ? 0 : -1L << (64 - shared);
+            keys[i] = Key.ofWords((prefix & mask) | (r.nextLong() & ~mask), r.nextLong(), r.nextLong(), r.nextLong());
+        }
+        boolean[] admitted = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            admitted[i] = r.nextInt(100) < admittedPercent;
+        }
+        Key target = r.nextBoolean() ? keys[r.nextInt(n)] : Key.ofWords(prefix, r.nextLong(), r.nextLong(), r.nextLong());
+        GroundTruth truth = new GroundTruth(keys);
+        int[] expected = IntStream.range(0, n).filter(i -> admitted[i]).boxed()
+                .sorted(Comparator.comparing(i -> keys[i], target::compareDistance))
+                .limit(k).mapToInt(Integer::intValue).toArray();
+        assertThat(truth.closest(target, k, i -> admitted[i])).containsExactly(expected);
+    }
+
     @Property(tries = 100)
     void bucketRangeHoldsExactlyTheKeysOfThatBucket(@ForAll long seed, @ForAll @IntRange(min = 2, max = 300) int n) {
         Key[] keys = randomKeys(seed, n);
