@@ -51,6 +51,23 @@ class YamuxFlowControllerTest {
         assertThat(window.credit()).isEqualTo(1 << 20);
     }
 
+    /**
+     * A ping on a quiet loopback connection measures ~50 µs, but under a bulk transfer half a window
+     * arrives only every ~200 µs–1 ms: the window must still grow (it stayed at 256 KiB, capping Noise perf).
+     */
+    @Test
+    void windowGrowsWhenUpdatesComeFasterThanTheFloorEvenIfTheMeasuredRttIsTiny() {
+        YamuxFlowController.ReceiveWindow window = new YamuxFlowController(YamuxConfig.defaults()).newWindow(0);
+        long rtt = 50_000; // 50 µs
+        window.onReceived(W / 2, 1);
+        window.onConsumed(W / 2, MS, rtt);
+        assertThat(window.window()).isEqualTo(2L * W);
+        // updates slower than the floor (and than 4 RTTs) leave it alone
+        window.onReceived(W, 1);
+        window.onConsumed(W, MS + 10 * MS, rtt);
+        assertThat(window.window()).isEqualTo(2L * W);
+    }
+
     @Test
     void fastConsumptionDoublesTheWindowUpToTheMaximum() {
         YamuxConfig config = YamuxConfig.builder().maxStreamWindow(4 * W).build();
