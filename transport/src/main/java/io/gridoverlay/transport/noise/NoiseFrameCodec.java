@@ -65,16 +65,9 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
             in.skipBytes(in.readableBytes());
             return;
         }
-        while (in.readableBytes() >= HEADER) {
+        int len;
+        while ((len = nextFrameLength(ctx, in)) >= 0) {
             int start = in.readerIndex();
-            int len = in.getUnsignedShort(start);
-            if (len < CipherState.TAG_LENGTH) {
-                fail(ctx, in, shortFrame(len));
-                return;
-            }
-            if (in.readableBytes() < HEADER + len) {
-                return;
-            }
             ByteBuf plain = ctx.alloc().heapBuffer(len - CipherState.TAG_LENGTH);
             try {
                 byte[] src;
@@ -136,16 +129,9 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
             if (partial != null && !completePartial(ctx, in)) {
                 return;
             }
-            while (in.readableBytes() >= HEADER) {
+            int len;
+            while ((len = nextFrameLength(ctx, in)) >= 0) {
                 int start = in.readerIndex();
-                int len = in.getUnsignedShort(start);
-                if (len < CipherState.TAG_LENGTH) {
-                    fail(ctx, in, shortFrame(len));
-                    return;
-                }
-                if (in.readableBytes() < HEADER + len) {
-                    break;
-                }
                 int n = decryptInPlace(ctx, in, start + HEADER, len);
                 if (n < 0) {
                     return;
@@ -244,6 +230,23 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
             fail(ctx, in, new NoiseException("Noise frame decryption failed: " + e, e));
             return -1;
         }
+    }
+
+    /**
+     * The body length of the frame at {@code in}'s reader index when all of it is readable; -1 when more
+     * bytes are needed; -1 also when the length is shorter than the tag, after failing the channel and
+     * draining {@code in} (so no leftover bytes are kept).
+     */
+    private int nextFrameLength(ChannelHandlerContext ctx, ByteBuf in) {
+        if (in.readableBytes() < HEADER) {
+            return -1;
+        }
+        int len = in.getUnsignedShort(in.readerIndex());
+        if (len < CipherState.TAG_LENGTH) {
+            fail(ctx, in, shortFrame(len));
+            return -1;
+        }
+        return in.readableBytes() < HEADER + len ? -1 : len;
     }
 
     private static NoiseException shortFrame(int len) {
