@@ -21,8 +21,8 @@ import java.util.List;
 public final class ProviderStore {
     private final ProviderStoreConfig config;
     private final Clock clock;
-    /** Created on the first write ({@link #cache()}; an empty Caffeine cache with expiry costs ≈ 6 KB). */
-    private volatile Cache<ByteKey, List<Entry>> cache;
+    /** Created on the first write ({@link Lazy}; an empty Caffeine cache with expiry costs ≈ 6 KB). */
+    private final Lazy<Cache<ByteKey, List<Entry>>> cache = new Lazy<>(this::newCache);
     private final ProviderPersistence persistence;
 
     /** One provider of a key until {@code expiresAtMillis}. */
@@ -44,21 +44,6 @@ public final class ProviderStore {
                 put(e.key(), e.provider(), e.expiresAtMillis(), now);
             }
         }
-    }
-
-    /** The cache, created on first use (thread-safe). */
-    private Cache<ByteKey, List<Entry>> cache() {
-        Cache<ByteKey, List<Entry>> c = cache;
-        if (c == null) {
-            synchronized (this) {
-                c = cache;
-                if (c == null) {
-                    c = newCache();
-                    cache = c;
-                }
-            }
-        }
-        return c;
     }
 
     private Cache<ByteKey, List<Entry>> newCache() {
@@ -99,7 +84,7 @@ public final class ProviderStore {
     }
 
     private void put(byte[] key, PeerInfo provider, long until, long now) {
-        cache().asMap().compute(ByteKey.copyOf(key), (k, current) -> {
+        cache.get().asMap().compute(ByteKey.copyOf(key), (k, current) -> {
             List<Entry> next = new ArrayList<>(current == null ? 1 : current.size() + 1);
             if (current != null) {
                 for (Entry e : current) {
@@ -119,7 +104,7 @@ public final class ProviderStore {
 
     /** The unexpired providers of {@code key}, most recently added first. */
     public List<PeerInfo> providers(byte[] key) {
-        Cache<ByteKey, List<Entry>> c = cache;
+        Cache<ByteKey, List<Entry>> c = cache.ifCreated();
         List<Entry> entries = c == null ? null : c.getIfPresent(ByteKey.copyOf(key));
         if (entries == null) {
             return List.of();
@@ -144,7 +129,7 @@ public final class ProviderStore {
 
     /** Number of keys with providers (expired ones may count until the next maintenance). */
     public long keyCount() {
-        Cache<ByteKey, List<Entry>> c = cache;
+        Cache<ByteKey, List<Entry>> c = cache.ifCreated();
         if (c == null) {
             return 0;
         }
@@ -154,7 +139,7 @@ public final class ProviderStore {
 
     /** Number of provider entries over all keys, expired ones included until the next maintenance. */
     public long entryCount() {
-        Cache<ByteKey, List<Entry>> c = cache;
+        Cache<ByteKey, List<Entry>> c = cache.ifCreated();
         if (c == null) {
             return 0;
         }
@@ -168,7 +153,7 @@ public final class ProviderStore {
 
     /** Runs pending expiry and eviction now. */
     public void cleanUp() {
-        Cache<ByteKey, List<Entry>> c = cache;
+        Cache<ByteKey, List<Entry>> c = cache.ifCreated();
         if (c != null) {
             c.cleanUp();
         }

@@ -40,11 +40,11 @@ public final class RecordStore {
     private final long minWeight;
     private final Persistence persistence;
     /**
-     * Created on the first write ({@link #cache()}): an empty Caffeine cache with expiry costs ≈ 6 KB (its
+     * Created on the first write ({@link Lazy}): an empty Caffeine cache with expiry costs ≈ 6 KB (its
      * timer wheel alone ≈ 166 objects), which a server that never stores a record need not pay (≈ 0.6 GB
      * for the 100,000 nodes of a simulation).
      */
-    private volatile Cache<ByteKey, KadRecord> cache;
+    private final Lazy<Cache<ByteKey, KadRecord>> cache = new Lazy<>(this::newCache);
 
     public RecordStore(RecordStoreConfig config, Validators validators) {
         this.config = config;
@@ -55,7 +55,7 @@ public final class RecordStore {
         int loaded = 0;
         for (KadRecord r : persistence.loadAll()) {
             if (remainingNanos(r) > 0 && validators.validate(r.key(), r.value(), clock.instant()).isValid()) {
-                cache().put(ByteKey.copyOf(r.key()), r);
+                cache.get().put(ByteKey.copyOf(r.key()), r);
                 loaded++;
             } else {
                 persistence.delete(r.key());
@@ -64,21 +64,6 @@ public final class RecordStore {
         if (loaded > 0) {
             LOG.debug("loaded {} records from persistence", loaded);
         }
-    }
-
-    /** The cache, created on first use (thread-safe). */
-    private Cache<ByteKey, KadRecord> cache() {
-        Cache<ByteKey, KadRecord> c = cache;
-        if (c == null) {
-            synchronized (this) {
-                c = cache;
-                if (c == null) {
-                    c = newCache();
-                    cache = c;
-                }
-            }
-        }
-        return c;
     }
 
     private Cache<ByteKey, KadRecord> newCache() {
@@ -150,7 +135,7 @@ public final class RecordStore {
         }
         KadRecord stamped = new KadRecord(key, value, KadRecord.formatTimeReceived(now));
         String[] refusal = new String[1];
-        KadRecord result = cache().asMap().compute(ByteKey.copyOf(key), (k, current) -> {
+        KadRecord result = cache.get().asMap().compute(ByteKey.copyOf(key), (k, current) -> {
             if (current != null && remainingNanos(current) > 0) {
                 Verification<?> r = validators.validateReplacement(key, current.value(), value, now);
                 if (r instanceof Verification.Invalid<?> inv) {
@@ -173,7 +158,7 @@ public final class RecordStore {
      * (one that no longer validates is removed).
      */
     public Optional<KadRecord> get(byte[] key) {
-        Cache<ByteKey, KadRecord> c = cache;
+        Cache<ByteKey, KadRecord> c = cache.ifCreated();
         if (c == null) {
             return Optional.empty();
         }
@@ -193,7 +178,7 @@ public final class RecordStore {
 
     /** Removes the record under {@code key}; returns whether there was one. */
     public boolean remove(byte[] key) {
-        Cache<ByteKey, KadRecord> c = cache;
+        Cache<ByteKey, KadRecord> c = cache.ifCreated();
         boolean removed = c != null && c.asMap().remove(ByteKey.copyOf(key)) != null;
         config.persistence().delete(key);
         return removed;
@@ -201,7 +186,7 @@ public final class RecordStore {
 
     /** Number of records held (expired ones may count until the next maintenance). */
     public long size() {
-        Cache<ByteKey, KadRecord> c = cache;
+        Cache<ByteKey, KadRecord> c = cache.ifCreated();
         if (c == null) {
             return 0;
         }
@@ -211,7 +196,7 @@ public final class RecordStore {
 
     /** Sum of key + value bytes of the records held. */
     public long totalBytes() {
-        Cache<ByteKey, KadRecord> c = cache;
+        Cache<ByteKey, KadRecord> c = cache.ifCreated();
         if (c == null) {
             return 0;
         }
@@ -225,7 +210,7 @@ public final class RecordStore {
 
     /** Runs pending expiry and eviction now. */
     public void cleanUp() {
-        Cache<ByteKey, KadRecord> c = cache;
+        Cache<ByteKey, KadRecord> c = cache.ifCreated();
         if (c != null) {
             c.cleanUp();
         }
