@@ -1,7 +1,6 @@
 package io.gridoverlay.dht;
 
 import io.gridoverlay.core.encoding.Multiaddr;
-import io.gridoverlay.core.encoding.Protocol;
 import io.gridoverlay.core.identity.PeerId;
 import io.gridoverlay.core.record.EquivocationException;
 import io.gridoverlay.dht.protocol.ClosestPeersSource;
@@ -10,6 +9,7 @@ import io.gridoverlay.dht.protocol.KadRecord;
 import io.gridoverlay.dht.protocol.KadRequest;
 import io.gridoverlay.dht.protocol.KadResponse;
 import io.gridoverlay.dht.protocol.KadServer;
+import io.gridoverlay.dht.protocol.KeyspaceHandler;
 import io.gridoverlay.dht.protocol.PeerInfo;
 import io.gridoverlay.dht.query.ClosestPeersIterator;
 import io.gridoverlay.dht.query.FindPeerQuery;
@@ -32,8 +32,6 @@ import io.gridoverlay.dht.routing.IpGroup;
 import io.gridoverlay.dht.routing.Key;
 import io.gridoverlay.dht.routing.RoutingTable;
 import io.gridoverlay.dht.routing.RoutingTableConfig;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,7 +40,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,13 +57,23 @@ import org.slf4j.LoggerFactory;
  * refresh, and in server mode the request handler with record and provider stores.
  *
  * <p>The same code runs over libp2p streams ({@link io.gridoverlay.dht.net.TransportKadNetwork}) and in the
- * simulator: it does no I/O itself. All state is confined to the {@link DhtScheduler}'s thread; the public
- * methods are thread-safe and return futures completed on that thread.
+ * simulator: it does no I/O itself. Concurrency: all state is confined to the {@link DhtScheduler}'s thread
+ * except the routing table, which the server side also reads from the network's threads to answer
+ * FIND_NODE at once, and which is therefore guarded by {@code tableLock} on both sides; counters read by
+ * {@link #metrics()} are atomics. The public methods are thread-safe and return futures completed on the
+ * scheduler thread.
+ *
+ * <p>Size: this class is the DHT's one public entry point and keeps every operation an embedder calls
+ * (lookups, values, providers, peers) with the routing-table upkeep their answers feed; its periodic jobs
+ * are in {@link DhtJobs}, the lookup state machines in {@code dht.query}, the stores in {@code dht.record}.
  */
 public final class KademliaDht implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KademliaDht.class);
 
     private final KadNetwork network;
+    private final DhtConfig config;
+    /** This node's own stores of the configured keyspaces (served in server mode). */
+    private final List<KeyspaceHandler> keyspaces;
     private final DhtScheduler scheduler;
     private final PeerId self;
     private final Key selfKey;
@@ -88,18 +95,13 @@ public final class KademliaDht implements AutoCloseable {
     /** Peers whose liveness is being checked after a failed request; confined to the scheduler thread. */
     private final java.util.Set<Key> peersUnderCheck = new java.util.HashSet<>();
     private final int defaultQuorum;
-    private final Random random;
     private final AtomicLong lookups = new AtomicLong();
+    private final AtomicLong lookupsFinished = new AtomicLong();
+    private final AtomicLong lookupNanos = new AtomicLong();
     private final AtomicLong requestsSent = new AtomicLong();
     private final AtomicLong requestFailures = new AtomicLong();
-    private final Duration republishInterval;
-    private final Duration reprovideInterval;
-    /** Values this node published, re-put every republish interval; confined to the scheduler thread. */
-    private final java.util.Map<java.nio.ByteBuffer, byte[]> published = new java.util.HashMap<>();
-    /** Keys this node provides, re-announced every reprovide interval; confined to the scheduler thread. */
-    private final java.util.Set<java.nio.ByteBuffer> provided = new java.util.HashSet<>();
-    private volatile Runnable refreshTask;
-    private volatile Runnable staleCheckTask;
+    /** Refresh, stale check, republish and reprovide: the periodic jobs, on the scheduler thread. */
+    private final DhtJobs jobs;
     private final Duration staleCheckInterval;
     /**
      * Round-trip estimate over every peer this node measured ({@link RttEstimate}, packed): the timeout
@@ -109,46 +111,104 @@ public final class KademliaDht implements AutoCloseable {
     private long nodeRtt = RttEstimate.NONE;
     /** Round-trip estimates for adaptive lookup timeouts: the peer's own, else the node's. */
     private final RttSource rttSource = this::rttEstimate;
-    private volatile Runnable republishTask;
-    private volatile Runnable reprovideTask;
     private volatile boolean closed;
 
-    private KademliaDht(Builder b) {
+    private KademliaDht(Builder b, boolean serverMode) {
+        DhtConfig c = b.config;
+        this.config = c;
         this.network = b.network;
         this.scheduler = b.scheduler != null ? b.scheduler : DhtScheduler.singleThread("dht-" + b.network.self()
                 .toBase58().substring(0, 10));
         this.self = network.self();
         this.selfKey = keyOf(self);
         this.selfAddresses = b.selfAddresses;
-        this.table = new RoutingTable<>(selfKey, b.routing);
-        this.lookupConfig = b.lookup;
-        this.disjointPaths = b.disjointPaths;
-        this.requestTimeout = b.lookup.peerTimeout();
-        this.validators = b.validators;
-        this.records = new RecordStore(b.recordStore, validators);
-        this.providers = new ProviderStore(b.providerStore, b.providerPersistence);
-        this.serverMode = b.serverMode;
-        this.refreshInterval = b.refreshInterval;
-        this.refreshOnBootstrap = b.refreshOnBootstrap;
-        this.checkFullBuckets = b.checkFullBuckets;
-        this.staleCheckInterval = b.staleCheckInterval;
-        this.republishInterval = b.republishInterval;
-        this.reprovideInterval = b.reprovideInterval;
-        this.defaultQuorum = b.quorum;
-        this.random = new Random(b.seed ^ selfKey.hashCode());
+        this.table = new RoutingTable<>(selfKey, c.routing());
+        this.lookupConfig = c.lookup();
+        this.disjointPaths = c.disjointPaths();
+        this.requestTimeout = c.lookup().peerTimeout();
+        this.validators = c.validators();
+        this.records = new RecordStore(c.recordStore(), validators);
+        this.providers = new ProviderStore(c.providerStore(), b.providerPersistence);
+        this.serverMode = serverMode;
+        this.refreshInterval = c.refreshInterval();
+        this.refreshOnBootstrap = c.refreshOnBootstrap();
+        this.checkFullBuckets = c.checkFullBuckets();
+        this.staleCheckInterval = c.staleCheckInterval();
+        this.defaultQuorum = c.quorum();
+        List<KeyspaceHandler> spaces = new ArrayList<>();
+        for (var factory : c.keyspaces()) {
+            KeyspaceHandler h = Objects.requireNonNull(factory.get(), "keyspace factory returned null");
+            spaces.removeIf(x -> x.namespace().equals(h.namespace()));
+            spaces.add(h);
+        }
+        this.keyspaces = List.copyOf(spaces);
+        this.jobs = new DhtJobs(this, scheduler, c, b.seed ^ selfKey.hashCode());
         if (serverMode) {
             KadServer server = KadServer.builder()
+                    .keyspaces(keyspaces)
                     .self(() -> new PeerInfo(self, selfAddresses.get()))
                     .peers(ClosestPeersSource.of(table, tableLock))
                     .records(records)
                     .providers(providers)
-                    .k(b.routing.k())
+                    .k(c.routing().k())
+                    .quota(c.storeQuota())
                     .build();
             network.setRequestHandler((from, request) -> {
                 // a peer that queries us in server mode is a candidate, but only one that answers enters the table
                 return server.handle(from, request);
             });
         }
+    }
+
+    /**
+     * A started DHT node on {@code host}: builds the libp2p Kad network adapter (serving {@code config}'s
+     * protocol when the mode resolves to server against the host's listen addresses), the node, and the
+     * binding that offers identified peers speaking the protocol to the routing table. {@link #close()}
+     * closes all three in order (binding, network, node); the host stays open.
+     *
+     * <p>This is the entry point an embedder uses; {@link #builder(KadNetwork)} is for other networks
+     * (the simulator, tests).
+     */
+    public static KademliaDht onHost(io.gridoverlay.transport.Host host, DhtConfig config) {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(config, "config");
+        boolean server = config.mode().isServer(host.listenAddresses());
+        io.gridoverlay.dht.net.TransportKadNetwork network = io.gridoverlay.dht.net.TransportKadNetwork.builder(host)
+                .protocol(config.protocol())
+                .serverMode(server)
+                .limits(config.limits())
+                .inboundIdleTimeout(config.inboundIdleTimeout())
+                .streamNegotiation(config.streamNegotiation())
+                .build();
+        KademliaDht dht = builder(network)
+                .config(config.toBuilder().mode(server ? DhtMode.SERVER : DhtMode.CLIENT).build())
+                .selfAddresses(host::listenAddresses)
+                .build();
+        io.gridoverlay.dht.net.HostDhtBinding binding =
+                io.gridoverlay.dht.net.HostDhtBinding.bind(host, config.protocol(), p -> dht.addPeer(p, true));
+        // trimming spares the connections of routing-table peers (go-libp2p-kad-dht's "kbucket" tag)
+        AutoCloseable kbucketTag = host.connectionManager().tagPeers(KBUCKET_TAG, KBUCKET_TAG_VALUE,
+                dht::inRoutingTable);
+        dht.owned = List.of(kbucketTag, binding, network);
+        return dht;
+    }
+
+    /** The connection-manager tag of routing-table peers on a host ({@link #onHost}); go-libp2p-kad-dht's name. */
+    public static final String KBUCKET_TAG = "kbucket";
+    /** Its value, as go-libp2p-kad-dht's: above a recent exchange's bonus alone it is not, so both count. */
+    public static final int KBUCKET_TAG_VALUE = 5;
+
+    /** Resources {@link #onHost} created for this node, closed in order after it stops its tasks. */
+    private List<AutoCloseable> owned = List.of();
+
+    /** Where this node's tasks run, and its clock (virtual time in the simulator). */
+    public DhtScheduler scheduler() {
+        return scheduler;
+    }
+
+    /** The configuration this node runs with (its mode resolved to SERVER or CLIENT). */
+    public DhtConfig config() {
+        return config;
     }
 
     /** A builder over {@code network}. */
@@ -187,6 +247,14 @@ public final class KademliaDht implements AutoCloseable {
         return onLoop(() -> tryAdd(peer, dhtServer));
     }
 
+    /** Whether {@code peer} is in the routing table (a snapshot; any thread). */
+    public boolean inRoutingTable(PeerId peer) {
+        Key key = keyOf(peer);
+        synchronized (tableLock) {
+            return table.contains(key);
+        }
+    }
+
     /** Peers in the routing table. */
     public int routingTableSize() {
         synchronized (tableLock) {
@@ -208,13 +276,20 @@ public final class KademliaDht implements AutoCloseable {
         }
     }
 
-    /** Health counters: lookups started, requests sent, requests failed. */
+    /** Health counters: lookups started and finished (with their total duration), requests sent and failed. */
     public Metrics metrics() {
-        return new Metrics(lookups.get(), requestsSent.get(), requestFailures.get(), routingTableSize());
+        return new Metrics(lookups.get(), requestsSent.get(), requestFailures.get(), routingTableSize(),
+                lookupsFinished.get(), lookupNanos.get());
     }
 
-    /** Routing table and traffic counters. */
-    public record Metrics(long lookups, long requestsSent, long requestFailures, int routingTableSize) {
+    /**
+     * Routing table and traffic counters.
+     *
+     * @param lookupsFinished  lookups that ran to their end (not cancelled)
+     * @param lookupNanosTotal their summed duration, on the scheduler's clock (virtual in the simulator)
+     */
+    public record Metrics(long lookups, long requestsSent, long requestFailures, int routingTableSize,
+                          long lookupsFinished, long lookupNanosTotal) {
     }
 
     private AddResult tryAdd(PeerInfo peer, boolean server) {
@@ -224,7 +299,7 @@ public final class KademliaDht implements AutoCloseable {
         Key key = peer.key();
         AddResult result;
         synchronized (tableLock) {
-            result = table.tryAdd(key, peer, server, ipGroup(peer.addresses()));
+            result = table.tryAdd(key, peer, server, IpGroup.of(peer.addresses()));
         }
         if (result == AddResult.ADDED || result == AddResult.UPDATED) {
             synchronized (tableLock) {
@@ -269,7 +344,7 @@ public final class KademliaDht implements AutoCloseable {
                     return;
                 }
                 if (Boolean.TRUE.equals(alive)) {
-                    table.tryAdd(lrs, table.get(lrs), true, ipGroup(lrsPeer.addresses()));
+                    table.tryAdd(lrs, table.get(lrs), true, IpGroup.of(lrsPeer.addresses()));
                     table.setLastHeard(lrs, scheduler.nanoTime());
                 } else {
                     table.markFailed(lrs);
@@ -364,14 +439,17 @@ public final class KademliaDht implements AutoCloseable {
                 });
     }
 
+    /**
+     * {@code peer} answered a request. The lookup's copy of it may carry the addresses a third party listed
+     * in its closer peers: those may introduce a peer the table does not hold yet, but never replace the
+     * addresses the table holds (learned first-hand, from Identify or {@link #addPeer}), which would then be
+     * served on to every requester.
+     */
     private void onResponded(PeerInfo peer) {
-        // prefer the addresses we already hold if the response came without any
-        if (peer.addresses().isEmpty()) {
-            synchronized (tableLock) {
-                PeerInfo known = table.get(peer.key());
-                if (known != null) {
-                    peer = known;
-                }
+        synchronized (tableLock) {
+            PeerInfo known = table.get(peer.key());
+            if (known != null && (!known.addresses().isEmpty() || peer.addresses().isEmpty())) {
+                peer = known;
             }
         }
         tryAdd(peer, true);
@@ -392,7 +470,7 @@ public final class KademliaDht implements AutoCloseable {
      * Pings a table peer: an answer refreshes it, no answer evicts it. At most one check per peer at a time.
      * The future completes once the check is over (at once when none was needed).
      */
-    private CompletableFuture<Void> confirmOrEvict(PeerInfo peer) {
+    CompletableFuture<Void> confirmOrEvict(PeerInfo peer) {
         Key k = peer.key();
         synchronized (tableLock) {
             if (!table.contains(k)) {
@@ -424,20 +502,6 @@ public final class KademliaDht implements AutoCloseable {
             }
         }));
         return done;
-    }
-
-    static IpGroup ipGroup(List<Multiaddr> addresses) {
-        for (Multiaddr a : addresses) {
-            Multiaddr.Component c = a.components().get(0);
-            if (c.protocol() == Protocol.IP4 || c.protocol() == Protocol.IP6) {
-                try {
-                    return IpGroup.of(InetAddress.getByAddress(c.value()));
-                } catch (UnknownHostException e) {
-                    return IpGroup.EXEMPT;
-                }
-            }
-        }
-        return IpGroup.EXEMPT;
     }
 
     // ------------------------------------------------------------------ bootstrap and refresh
@@ -474,100 +538,7 @@ public final class KademliaDht implements AutoCloseable {
      * check. {@link #bootstrap} does this; call it for a node whose routing table was filled otherwise.
      */
     public void startMaintenance() {
-        scheduler.execute(() -> {
-            startRefresh();
-            startStaleCheck();
-        });
-    }
-
-    private void startStaleCheck() {
-        if (staleCheckInterval.isZero() || staleCheckTask != null || closed) {
-            return;
-        }
-        long interval = staleCheckInterval.toNanos();
-        long tick = Math.max(1, interval / STALE_CHECK_SLICES);
-        int[] slice = {0};
-        Runnable[] task = new Runnable[1];
-        task[0] = () -> {
-            if (closed) {
-                return;
-            }
-            checkStalePeers(interval, slice[0]);
-            slice[0] = (slice[0] + 1) % STALE_CHECK_SLICES;
-            staleCheckTask = scheduler.schedule(task[0], tick);
-        };
-        // a random phase, so that nodes started together do not check together
-        staleCheckTask = scheduler.schedule(task[0], (long) (random.nextDouble() * tick));
-    }
-
-    /**
-     * The stale-peer check examines one of this many slices of the routing table (by key hash) per
-     * {@code interval / STALE_CHECK_SLICES}, so each peer is examined once per interval and the pings spread
-     * over it instead of a burst every interval (the burst of ≈ 25 M pings at t = 10 min stalled the
-     * 100k-node simulation).
-     */
-    static final int STALE_CHECK_SLICES = 16;
-
-    /** The stale-check slice of a table peer: a uniform function of its key. */
-    static int staleCheckSlice(Key key) {
-        return Math.floorMod(key.hashCode(), STALE_CHECK_SLICES);
-    }
-
-    /**
-     * Pings every routing-table peer of slice {@code slice} ({@link #staleCheckSlice}; -1 = every slice) not
-     * heard from (no answer to us, no request from it) within {@code maxAgeNanos} and evicts those that fail
-     * {@link #LIVENESS_ATTEMPTS} pings, promoting a replacement (go-libp2p-kad-dht checks such peers before
-     * each table refresh). Without it a peer that crashed stays in a bucket that is not full until this node
-     * happens to query it, and is handed out in answers meanwhile, crowding live peers out of the k closest.
-     * At most {@link #STALE_CHECK_PARALLELISM} checks run at once. Returns the number of peers to check.
-     * Runs on the scheduler thread; O(table size) plus one check per stale peer.
-     */
-    int checkStalePeers(long maxAgeNanos, int slice) {
-        long now = scheduler.nanoTime();
-        List<PeerInfo> stale = new ArrayList<>(0);
-        synchronized (tableLock) {
-            table.forEachHeard((key, peer, heard) -> {
-                if ((heard == RoutingTable.NEVER || now - heard >= maxAgeNanos)
-                        && (slice < 0 || staleCheckSlice(key) == slice)) {
-                    stale.add(peer);
-                }
-            });
-        }
-        if (stale.isEmpty()) {
-            return 0;
-        }
-        java.util.ArrayDeque<PeerInfo> queue = new java.util.ArrayDeque<>(stale);
-        for (int i = 0; i < STALE_CHECK_PARALLELISM; i++) {
-            nextStaleCheck(queue);
-        }
-        return stale.size();
-    }
-
-    /** Checks at most this many stale peers at once (all at once took a 100k-node simulation past 8 GiB). */
-    static final int STALE_CHECK_PARALLELISM = 8;
-
-    /** Starts the check of the next queued stale peer; each finished check starts the next. */
-    private void nextStaleCheck(java.util.ArrayDeque<PeerInfo> queue) {
-        PeerInfo peer = queue.poll();
-        if (peer == null || closed) {
-            return;
-        }
-        confirmOrEvict(peer).whenComplete((v, e) -> scheduler.execute(() -> nextStaleCheck(queue)));
-    }
-
-    private void startRefresh() {
-        if (refreshInterval.isZero() || refreshTask != null || closed) {
-            return;
-        }
-        long interval = refreshInterval.toNanos();
-        Runnable[] self = new Runnable[1];
-        self[0] = () -> {
-            if (closed) {
-                return;
-            }
-            refreshDueBuckets().whenComplete((v, e) -> refreshTask = scheduler.schedule(self[0], interval));
-        };
-        refreshTask = scheduler.schedule(self[0], interval);
+        scheduler.execute(jobs::startMaintenance);
     }
 
     /** Looks up a random key in every bucket not looked up within the refresh interval. */
@@ -577,76 +548,72 @@ public final class KademliaDht implements AutoCloseable {
 
     /** Looks up a random key in every bucket (down to the lowest non-empty) not looked up within {@code nanos}. */
     private CompletableFuture<Void> refreshBuckets(long nanos) {
-        return onLoop(() -> {
-            int[] due;
-            synchronized (tableLock) {
-                due = table.bucketsDueForRefresh(scheduler.nanoTime(), nanos == Long.MAX_VALUE ? 0 : nanos);
-            }
-            return due;
-        }).thenCompose(due -> {
-            List<CompletableFuture<LookupResult>> walks = new ArrayList<>();
-            for (int index : due) {
-                Key target = Key.randomInBucket(selfKey, index, random);
-                walks.add(lookup(target, target.toBytes()));
-            }
-            return CompletableFuture.allOf(walks.toArray(CompletableFuture[]::new));
-        });
-    }
-
-    // ------------------------------------------------------------------ republishing
-
-    /** Starts the republish (values, every hour by default) and reprovide (every 22 h) jobs once. */
-    private void startRepublishing() {
-        if (closed) {
-            return;
-        }
-        if (republishTask == null && !republishInterval.isZero() && !published.isEmpty()) {
-            republishTask = scheduler.schedule(this::republishNow, republishInterval.toNanos());
-        }
-        if (reprovideTask == null && !reprovideInterval.isZero() && !provided.isEmpty()) {
-            reprovideTask = scheduler.schedule(this::reprovideNow, reprovideInterval.toNanos());
-        }
-    }
-
-    /** Re-puts every value this node published to the then-closest peers; runs on the scheduler thread. */
-    private void republishNow() {
-        if (closed) {
-            return;
-        }
-        for (java.util.Map.Entry<java.nio.ByteBuffer, byte[]> e : published.entrySet()) {
-            byte[] key = e.getKey().array();
-            if (validators.validate(key, e.getValue(), scheduler.now()).isValid()) {
-                replicate(KadRecord.of(key, e.getValue()));
-            }
-        }
-        // expired or superseded values are not republished again
-        published.entrySet().removeIf(e -> !validators.validate(e.getKey().array(), e.getValue(), scheduler.now())
-                .isValid());
-        republishTask = scheduler.schedule(this::republishNow, republishInterval.toNanos());
-    }
-
-    /** Re-announces every provided key; runs on the scheduler thread. */
-    private void reprovideNow() {
-        if (closed) {
-            return;
-        }
-        PeerInfo me = new PeerInfo(self, selfAddresses.get());
-        for (java.nio.ByteBuffer k : provided) {
-            if (serverMode) {
-                providers.addProvider(k.array(), me);
-            }
-            announce(k.array(), me);
-        }
-        reprovideTask = scheduler.schedule(this::reprovideNow, reprovideInterval.toNanos());
+        return onLoop(() -> jobs.refreshBuckets(nanos)).thenCompose(f -> f);
     }
 
     /** Stops republishing {@code key} (the stored copies expire on their own). */
     public void stopPublishing(byte[] key) {
         byte[] k = key.clone();
-        scheduler.execute(() -> {
-            published.remove(java.nio.ByteBuffer.wrap(k));
-            provided.remove(java.nio.ByteBuffer.wrap(k));
-        });
+        scheduler.execute(() -> jobs.forget(k));
+    }
+
+    // ------------------------------------------------------------------ what the jobs need (scheduler thread)
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** The periodic jobs (tests drive them directly). */
+    DhtJobs jobs() {
+        return jobs;
+    }
+
+    Key selfKey() {
+        return selfKey;
+    }
+
+    /** Table peers not heard from within {@code maxAgeNanos} (or never) whose key passes {@code filter}. */
+    List<PeerInfo> peersNotHeardWithin(long maxAgeNanos, java.util.function.Predicate<Key> filter) {
+        long now = scheduler.nanoTime();
+        List<PeerInfo> stale = new ArrayList<>(0);
+        synchronized (tableLock) {
+            table.forEachHeard((key, peer, heard) -> {
+                if ((heard == RoutingTable.NEVER || now - heard >= maxAgeNanos) && filter.test(key)) {
+                    stale.add(peer);
+                }
+            });
+        }
+        return stale;
+    }
+
+    /** Indices of the buckets not looked up within {@code nanos} (0: every bucket). */
+    int[] bucketsDueForRefresh(long nanos) {
+        synchronized (tableLock) {
+            return table.bucketsDueForRefresh(scheduler.nanoTime(), nanos);
+        }
+    }
+
+    /** A FIND_NODE lookup of {@code target} itself (a random-walk refresh). */
+    CompletableFuture<LookupResult> lookupKey(Key target) {
+        return lookup(target, target.toBytes());
+    }
+
+    /** Puts {@code value} to the closest peers again if it is still valid; returns whether it was. */
+    boolean republish(byte[] key, byte[] value) {
+        if (!validators.validate(key, value, scheduler.now()).isValid()) {
+            return false;
+        }
+        replicate(KadRecord.of(key, value));
+        return true;
+    }
+
+    /** Announces this node as a provider of {@code key} again. */
+    void reprovide(byte[] key) {
+        PeerInfo me = new PeerInfo(self, selfAddresses.get());
+        if (serverMode) {
+            providers.addProvider(key, me);
+        }
+        announce(key, me);
     }
 
     // ------------------------------------------------------------------ lookups
@@ -673,6 +640,100 @@ public final class KademliaDht implements AutoCloseable {
                     target).start();
         });
         return result;
+    }
+
+    /** This node's store of a configured keyspace ({@link DhtConfig.Builder#keyspace}), if there is one. */
+    public Optional<KeyspaceHandler> keyspace(String namespace) {
+        return keyspaces.stream().filter(h -> h.namespace().equals(namespace)).findFirst();
+    }
+
+    /** One value returned by a peer during {@link #collectValues}, not validated. */
+    public record CollectedValue(PeerId from, byte[] value) {
+    }
+
+    /**
+     * The values returned along a GET_VALUE lookup of {@code key}, not validated (the caller verifies each),
+     * and what the lookup cost.
+     */
+    public record ValueCollection(List<CollectedValue> values, LookupStats stats) {
+        public ValueCollection {
+            values = List.copyOf(values);
+        }
+    }
+
+    /**
+     * Runs a GET_VALUE lookup of {@code key} and collects every value returned, unvalidated and without
+     * choosing among them: for keyspaces whose value is a set of independently signed entries. Stops once
+     * {@code holders} peers returned a value (0 = when the lookup ends). Sends nothing else (no correction).
+     */
+    public CompletableFuture<ValueCollection> collectValues(byte[] key, int holders) {
+        if (holders < 0) {
+            throw new IllegalArgumentException("holders must be >= 0, got " + holders);
+        }
+        byte[] wireKey = key.clone();
+        CompletableFuture<ValueCollection> result = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            Key target = Key.sha256(wireKey);
+            PeerLookup<PeerInfo> it = newLookup(target);
+            cancelWith(result, it::finish);
+            List<CollectedValue> values = new ArrayList<>();
+            KadRequest request = new KadRequest.GetValue(wireKey);
+            new Run(it::next, it::onFailure, it::nextTimerNanos, p -> request, (p, r) -> {
+                it.onSuccess(p, closer(r));
+                Optional<KadRecord> rec = r.record().filter(x -> x.keyEquals(wireKey));
+                if (rec.isPresent() && !result.isDone()) {
+                    values.add(new CollectedValue(p.peerId(), rec.get().value()));
+                    if (holders > 0 && values.size() >= holders) {
+                        it.finish();
+                    }
+                }
+            }, () -> result.complete(new ValueCollection(values, it.stats())), target).start();
+        });
+        return result;
+    }
+
+    /** A peer's answer to one PUT_VALUE of {@link #putToClosest}: the record it echoed, or why it failed. */
+    public record PutOutcome(PeerId peer, Optional<KadRecord> echoed, Optional<Throwable> failure) {
+    }
+
+    /** The answers of {@link #putToClosest} and the cost of the lookup before them. */
+    public record PutOutcomes(List<PutOutcome> outcomes, LookupStats lookup) {
+        public PutOutcomes {
+            outcomes = List.copyOf(outcomes);
+        }
+
+        /** How many peers answered (whatever the answer said). */
+        public long answered() {
+            return outcomes.stream().filter(o -> o.echoed().isPresent()).count();
+        }
+    }
+
+    /**
+     * Sends {@code record} as PUT_VALUE to the {@code replicas} peers closest to its key (found by a lookup),
+     * without validating it locally or storing it here, and without republishing: for keyspaces whose
+     * servers answer each write with an outcome. Completes with every peer's answer.
+     */
+    public CompletableFuture<PutOutcomes> putToClosest(KadRecord record, int replicas) {
+        if (replicas < 1) {
+            throw new IllegalArgumentException("replicas must be >= 1, got " + replicas);
+        }
+        KadRequest request = new KadRequest.PutValue(record);
+        return findClosestPeers(record.key()).thenCompose(r -> {
+            List<PeerInfo> targets = r.peers().subList(0, Math.min(replicas, r.peers().size()));
+            List<CompletableFuture<PutOutcome>> answers = new ArrayList<>(targets.size());
+            for (PeerInfo p : targets) {
+                answers.add(sendTimed(p, request).handle((resp, e) -> {
+                    if (e != null) {
+                        requestFailures.incrementAndGet();
+                        return new PutOutcome(p.peerId(), Optional.empty(), Optional.of(e));
+                    }
+                    return new PutOutcome(p.peerId(), resp.record(), Optional.empty());
+                }));
+            }
+            return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> new PutOutcomes(answers.stream().map(CompletableFuture::join).toList(),
+                            r.stats()));
+        });
     }
 
     /** Finds {@code peer}'s addresses: from the routing table, or by a lookup that stops when it is seen. */
@@ -720,10 +781,7 @@ public final class KademliaDht implements AutoCloseable {
         }
         byte[] keyCopy = key.clone();
         byte[] valueCopy = value.clone();
-        scheduler.execute(() -> {
-            published.put(java.nio.ByteBuffer.wrap(keyCopy), valueCopy);
-            startRepublishing();
-        });
+        scheduler.execute(() -> jobs.published(keyCopy, valueCopy));
         return replicate(record);
     }
 
@@ -739,13 +797,19 @@ public final class KademliaDht implements AutoCloseable {
     /**
      * Gets the best valid value under {@code key}: stops after {@code quorum} valid answers (0 = ask until the
      * lookup ends), then sends the best value to the closest peers that returned an older one or none.
+     * When two valid answers conflict in a way the key's validator refuses to resolve (two versions of one
+     * deployment with one number), the future fails with that {@link EquivocationException} instead of
+     * picking one, and nothing is sent back to the peers.
      */
     public CompletableFuture<Optional<byte[]>> getValue(byte[] key, int quorum) {
         CompletableFuture<Optional<byte[]>> result = new CompletableFuture<>();
         scheduler.execute(() -> {
             Key target = Key.sha256(key);
+            java.util.concurrent.atomic.AtomicReference<EquivocationException> conflict =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            Comparator<byte[]> preference = preference(key, conflict);
             GetValueQuery<PeerInfo, byte[]> q = new GetValueQuery<>(newLookup(target), quorum,
-                    value -> validators.validate(key, value, scheduler.now()).isValid(), preference(key));
+                    value -> validators.validate(key, value, scheduler.now()).isValid(), preference);
             cancelWith(result, q::finish);
             Optional<byte[]> local = serverMode ? records.get(key).map(KadRecord::value) : Optional.empty();
             KadRequest request = new KadRequest.GetValue(key);
@@ -758,8 +822,12 @@ public final class KademliaDht implements AutoCloseable {
                 }
             }, () -> {
                 Optional<byte[]> best = q.best();
-                if (local.isPresent() && (best.isEmpty() || preference(key).compare(local.get(), best.get()) > 0)) {
+                if (local.isPresent() && (best.isEmpty() || preference.compare(local.get(), best.get()) > 0)) {
                     best = local;
+                }
+                if (conflict.get() != null) {
+                    result.completeExceptionally(conflict.get());
+                    return;
                 }
                 result.complete(best);
                 if (best.isPresent()) {
@@ -773,7 +841,11 @@ public final class KademliaDht implements AutoCloseable {
         return result;
     }
 
-    private Comparator<byte[]> preference(byte[] key) {
+    /**
+     * Orders two valid values of {@code key} by the key's validator; a pair it refuses to order (an
+     * equivocation) compares equal and is recorded in {@code conflict}, so that the query's caller is told.
+     */
+    private Comparator<byte[]> preference(byte[] key, java.util.concurrent.atomic.AtomicReference<EquivocationException> conflict) {
         return (a, b) -> {
             if (Arrays.equals(a, b)) {
                 return 0;
@@ -781,6 +853,7 @@ public final class KademliaDht implements AutoCloseable {
             try {
                 return validators.select(key, List.of(a, b), scheduler.now()) == 0 ? 1 : -1;
             } catch (EquivocationException e) {
+                conflict.compareAndSet(null, e);
                 return 0;
             }
         };
@@ -793,10 +866,7 @@ public final class KademliaDht implements AutoCloseable {
             providers.addProvider(key, me);
         }
         byte[] keyCopy = key.clone();
-        scheduler.execute(() -> {
-            provided.add(java.nio.ByteBuffer.wrap(keyCopy));
-            startRepublishing();
-        });
+        scheduler.execute(() -> jobs.provided(keyCopy));
         return announce(key, me);
     }
 
@@ -896,6 +966,7 @@ public final class KademliaDht implements AutoCloseable {
         private final Key target;
         private Runnable wake;
         private boolean finished;
+        private final long startedNanos = scheduler.nanoTime();
         /** Requests sent per peer, to tell a retry's outcome from its predecessor's. */
         private final java.util.Map<PeerId, Integer> attempts = new java.util.HashMap<>();
 
@@ -925,6 +996,8 @@ public final class KademliaDht implements AutoCloseable {
                     send(w.peer());
                 } else if (s instanceof LookupState.Finished<PeerInfo>) {
                     finished = true;
+                    lookupsFinished.incrementAndGet();
+                    lookupNanos.addAndGet(scheduler.nanoTime() - startedNanos);
                     if (wake != null) {
                         wake.run();
                     }
@@ -977,12 +1050,18 @@ public final class KademliaDht implements AutoCloseable {
     /** Stops the refresh task and the scheduler (if this DHT created it). */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
-        for (Runnable r : new Runnable[] {refreshTask, staleCheckTask, republishTask, reprovideTask}) {
-            if (r != null) {
-                r.run();
+        for (AutoCloseable c : owned) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed", c, e);
             }
         }
+        jobs.cancel();
         if (ownsScheduler) {
             scheduler.close();
         }
@@ -990,90 +1069,41 @@ public final class KademliaDht implements AutoCloseable {
 
     private boolean ownsScheduler;
 
-    /** Builder; only the network is required. */
+    /** Builder over any {@link KadNetwork} (the simulator's, a test's); only the network is required. */
     public static final class Builder {
         private final KadNetwork network;
         private DhtScheduler scheduler;
         private Supplier<List<Multiaddr>> selfAddresses = List::of;
-        private RoutingTableConfig routing = RoutingTableConfig.defaults();
-        private LookupConfig lookup = LookupConfig.defaults();
-        private int disjointPaths = 1;
-        private RecordStoreConfig recordStore = RecordStoreConfig.defaults();
-        private ProviderStoreConfig providerStore = ProviderStoreConfig.defaults();
         private io.gridoverlay.dht.record.ProviderPersistence providerPersistence =
                 io.gridoverlay.dht.record.ProviderPersistence.none();
-        private Validators validators = Validators.defaults();
-        private boolean serverMode = true;
-        private Duration refreshInterval = Duration.ofMinutes(10);
-        private boolean refreshOnBootstrap = true;
-        private boolean checkFullBuckets = true;
-        private Duration staleCheckInterval = Duration.ofMinutes(10);
-        private Duration republishInterval = Duration.ofHours(1);
-        private Duration reprovideInterval = Duration.ofHours(22);
-        private int quorum = 3;
+        private DhtConfig config = DhtConfig.defaults();
         private long seed = System.nanoTime();
 
         Builder(KadNetwork network) {
             this.network = Objects.requireNonNull(network, "network");
         }
 
+        /**
+         * Everything that configures the node; default {@link DhtConfig#defaults()}. Its protocol, limits
+         * and stream settings belong to the network and are not read here; {@link DhtMode#AUTO} means server.
+         */
+        public Builder config(DhtConfig c) { this.config = Objects.requireNonNull(c, "config"); return this; }
         /** Where the DHT runs; default: its own thread. */
         public Builder scheduler(DhtScheduler s) { this.scheduler = s; return this; }
         /** Our addresses as announced in ADD_PROVIDER and FIND_NODE answers. */
         public Builder selfAddresses(Supplier<List<Multiaddr>> s) { this.selfAddresses = s; return this; }
-        public Builder routing(RoutingTableConfig c) { this.routing = c; return this; }
-        public Builder lookup(LookupConfig c) { this.lookup = c; return this; }
-        /** S/Kademlia disjoint paths (1 = plain Kademlia). */
-        public Builder disjointPaths(int d) {
-            if (d < 1) {
-                throw new IllegalArgumentException("disjoint paths must be >= 1");
-            }
-            this.disjointPaths = d;
-            return this;
-        }
-        public Builder recordStore(RecordStoreConfig c) { this.recordStore = c; return this; }
-        public Builder providerStore(ProviderStoreConfig c) { this.providerStore = c; return this; }
         /** Where provider entries are kept across restarts (records: see {@link RecordStoreConfig}). */
         public Builder providerPersistence(io.gridoverlay.dht.record.ProviderPersistence p) {
             this.providerPersistence = p;
             return this;
         }
-        public Builder validators(Validators v) { this.validators = v; return this; }
-        /** Server mode answers requests; client mode only asks. */
-        public Builder serverMode(boolean s) { this.serverMode = s; return this; }
-        /** Random-walk refresh period (zero disables). */
-        public Builder refreshInterval(Duration d) { this.refreshInterval = d; return this; }
-        /** Whether {@link KademliaDht#bootstrap} refreshes every bucket after the self-lookup (default true). */
-        public Builder refreshOnBootstrap(boolean r) { this.refreshOnBootstrap = r; return this; }
-        /**
-         * Whether a peer offered to a full bucket triggers a ping of that bucket's least recently seen
-         * peer, evicting it for the newcomer if it does not answer (Kademlia's rule; default true).
-         */
-        public Builder checkFullBuckets(boolean c) { this.checkFullBuckets = c; return this; }
-        /**
-         * How often routing-table peers not heard from for that long are pinged and evicted if they do not
-         * answer (default 10 min, go-libp2p-kad-dht's refresh period; zero disables). Each peer is examined
-         * once per interval, at a phase given by its key, so the pings spread over the interval.
-         */
-        public Builder staleCheckInterval(Duration d) {
-            if (d.isNegative()) {
-                throw new IllegalArgumentException("staleCheckInterval must be >= 0, got " + d);
-            }
-            this.staleCheckInterval = d;
-            return this;
-        }
-        /** How often values this node put are stored again at the then-closest peers (zero disables). */
-        public Builder republishInterval(Duration d) { this.republishInterval = d; return this; }
-        /** How often provided keys are announced again (zero disables). */
-        public Builder reprovideInterval(Duration d) { this.reprovideInterval = d; return this; }
-        /** Default GET_VALUE quorum. */
-        public Builder quorum(int q) { this.quorum = q; return this; }
         /** Seed for random refresh targets (reproducible simulations). */
         public Builder seed(long s) { this.seed = s; return this; }
 
         public KademliaDht build() {
             boolean owns = scheduler == null;
-            KademliaDht d = new KademliaDht(this);
+            // over a bare network the network's owner decides: AUTO means server, as this builder always did
+            KademliaDht d = new KademliaDht(this, config.mode() != DhtMode.CLIENT);
             d.ownsScheduler = owns;
             return d;
         }

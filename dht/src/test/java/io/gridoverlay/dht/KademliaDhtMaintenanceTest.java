@@ -38,12 +38,12 @@ class KademliaDhtMaintenanceTest {
     }
 
     /** A node attached to the network (answers requests and learns the servers that query it). */
-    private KademliaDht node(PeerInfo info, int index, Consumer<KademliaDht.Builder> config) {
+    private KademliaDht node(PeerInfo info, int index, Consumer<DhtConfig.Builder> config) {
         SimulatedNetwork.Endpoint e = net.attach(index, info);
-        KademliaDht.Builder b = KademliaDht.builder(e).scheduler(e).refreshInterval(Duration.ZERO)
-                .routing(RoutingTableConfig.builder().noDiversityLimits().build()).seed(index);
-        config.accept(b);
-        KademliaDht dht = b.build();
+        DhtConfig.Builder c = DhtConfig.builder().refreshInterval(Duration.ZERO)
+                .routing(RoutingTableConfig.builder().noDiversityLimits().build());
+        config.accept(c);
+        KademliaDht dht = KademliaDht.builder(e).config(c.build()).scheduler(e).seed(index).build();
         e.onServerIdentified(p -> dht.addPeer(p, true));
         return dht;
     }
@@ -251,9 +251,7 @@ class KademliaDhtMaintenanceTest {
 
     private KademliaDht lookupThroughLossyLink(PeerInfo self, PeerInfo victim, boolean victimAlive) {
         SimulatedNetwork.Endpoint e = net.attach(0, self);
-        KademliaDht dht = KademliaDht.builder(losingFirstFindNodeTo(e, victim.peerId())).scheduler(e)
-                .refreshInterval(Duration.ZERO).routing(RoutingTableConfig.builder().noDiversityLimits().build())
-                .seed(1).build();
+        KademliaDht dht = KademliaDht.builder(losingFirstFindNodeTo(e, victim.peerId())).config(io.gridoverlay.dht.DhtConfig.builder().refreshInterval(Duration.ZERO).routing(RoutingTableConfig.builder().noDiversityLimits().build()).build()).scheduler(e).seed(1).build();
         if (victimAlive) {
             node(victim, 1, b -> { });
         }
@@ -304,16 +302,16 @@ class KademliaDhtMaintenanceTest {
     void theStalePeerCheckPingsAtMostAFewPeersAtOnce() {
         PeerInfo self = peer(800);
         KademliaDht dht = node(self, 0, b -> b.staleCheckInterval(Duration.ofMinutes(10)));
-        int peers = 3 * KademliaDht.STALE_CHECK_PARALLELISM;
+        int peers = 3 * DhtJobs.STALE_CHECK_PARALLELISM;
         for (int i = 0; i < peers; i++) {
             await(dht.addPeer(peer(801 + i), true)); // none attached: every check fails after two pings
         }
         int present = dht.routingTableSize();
-        assertThat(present).isGreaterThan(KademliaDht.STALE_CHECK_PARALLELISM);
-        net.at(net.nanoTime(), () -> dht.checkStalePeers(0, -1));
+        assertThat(present).isGreaterThan(DhtJobs.STALE_CHECK_PARALLELISM);
+        net.at(net.nanoTime(), () -> dht.jobs().checkStalePeers(0, -1));
         // just after the check starts (requests time out after 10 s), only the first wave has been sent
         net.runUntil(net.nanoTime() + Duration.ofSeconds(1).toNanos());
-        assertThat(dht.metrics().requestsSent()).isEqualTo(KademliaDht.STALE_CHECK_PARALLELISM);
+        assertThat(dht.metrics().requestsSent()).isEqualTo(DhtJobs.STALE_CHECK_PARALLELISM);
         // eventually every stale peer was checked (two pings each) and evicted
         net.runUntil(net.nanoTime() + Duration.ofMinutes(9).toNanos());
         assertThat(dht.metrics().requestsSent()).isEqualTo((long) present * KademliaDht.LIVENESS_ATTEMPTS);
@@ -336,10 +334,10 @@ class KademliaDhtMaintenanceTest {
         net.runUntil(net.nanoTime() + Duration.ofMinutes(10).toNanos());
         assertThat(dht.metrics().requestsSent()).isZero();
         // the next 10 min: every peer pinged once (all answer), at most a few per 37.5 s slice
-        long tick = Duration.ofMinutes(10).toNanos() / KademliaDht.STALE_CHECK_SLICES;
+        long tick = Duration.ofMinutes(10).toNanos() / DhtJobs.STALE_CHECK_SLICES;
         long before = 0;
         long busiest = 0;
-        for (int i = 0; i < KademliaDht.STALE_CHECK_SLICES; i++) {
+        for (int i = 0; i < DhtJobs.STALE_CHECK_SLICES; i++) {
             net.runUntil(net.nanoTime() + tick);
             long sent = dht.metrics().requestsSent();
             busiest = Math.max(busiest, sent - before);

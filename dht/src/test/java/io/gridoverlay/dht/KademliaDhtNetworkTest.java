@@ -3,7 +3,6 @@ package io.gridoverlay.dht;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gridoverlay.core.identity.PeerId;
-import io.gridoverlay.dht.net.TransportKadNetwork;
 import io.gridoverlay.dht.protocol.PeerInfo;
 import io.gridoverlay.dht.routing.Key;
 import io.gridoverlay.dht.routing.RoutingTableConfig;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.TestInstance;
 class KademliaDhtNetworkTest {
     static final int N = 12;
     final List<Host> hosts = new ArrayList<>();
-    final List<TransportKadNetwork> nets = new ArrayList<>();
     final List<KademliaDht> dhts = new ArrayList<>();
 
     @BeforeAll
@@ -35,16 +33,12 @@ class KademliaDhtNetworkTest {
         for (int i = 0; i < N; i++) {
             Host h = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).build();
             h.start().join();
-            TransportKadNetwork net = TransportKadNetwork.builder(h).serverMode(true).build();
-            KademliaDht dht = KademliaDht.builder(net)
-                    .selfAddresses(h::listenAddresses)
+            // the embedder's entry point: one config over a host; the DHT owns its network and binding
+            KademliaDht dht = KademliaDht.onHost(h, DhtConfig.builder()
                     .routing(RoutingTableConfig.builder().noDiversityLimits().build())
                     .refreshInterval(Duration.ZERO)
-                    .seed(i)
-                    .build();
-            io.gridoverlay.dht.net.HostDhtBinding.bind(h, dht, TransportKadNetwork.DEFAULT_PROTOCOL);
+                    .build());
             hosts.add(h);
-            nets.add(net);
             dhts.add(dht);
         }
         // each node bootstraps from the previous one: a chain, which the self-lookups turn into a mesh
@@ -62,7 +56,6 @@ class KademliaDhtNetworkTest {
     @AfterAll
     void stopNetwork() {
         dhts.forEach(KademliaDht::close);
-        nets.forEach(TransportKadNetwork::close);
         hosts.forEach(Host::close);
     }
 
@@ -90,6 +83,28 @@ class KademliaDhtNetworkTest {
         assertThat(stored).isGreaterThanOrEqualTo(N / 2);
         Optional<byte[]> got = dhts.get(N - 1).getValue(key).orTimeout(30, TimeUnit.SECONDS).join();
         assertThat(got).hasValueSatisfying(v -> assertThat(v).isEqualTo(value));
+    }
+
+    @Test
+    void twoConflictingVersionsServedByDifferentPeersFailTheGetWithTheEquivocation() {
+        io.gridoverlay.core.identity.PrivateKey owner = io.gridoverlay.core.identity.Ed25519.generate().privateKey();
+        java.util.function.IntFunction<byte[]> version = memory -> io.gridoverlay.core.record.SignedDeployment.of(
+                io.gridoverlay.core.record.Deployment.builder("twice", owner.publicKey(), hosts.get(0).peerId())
+                        .addWorkload("vm", "zmachine", ("memory=" + memory).getBytes(StandardCharsets.UTF_8)).build())
+                .sign(owner).toEnvelope(owner).toBytes();
+        byte[] key = io.gridoverlay.core.record.DeploymentRecordValidator.keyFor(owner.publicKey().peerId(), "twice");
+        byte[] a = version.apply(1);
+        byte[] b = version.apply(2);
+        for (int i = 0; i < N; i++) { // half the network holds one version 0, half the other
+            dhts.get(i).records().put(io.gridoverlay.dht.protocol.KadRecord.of(key, i % 2 == 0 ? a : b));
+        }
+        assertThat(dhts.get(1).getValue(key, 0)).failsWithin(Duration.ofSeconds(30))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause().isInstanceOf(io.gridoverlay.core.record.EquivocationException.class)
+                .withMessageContaining("twice");
+        for (int i = 0; i < N; i++) {
+            dhts.get(i).records().remove(key);
+        }
     }
 
     @Test

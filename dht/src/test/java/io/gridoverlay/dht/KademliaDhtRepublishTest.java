@@ -102,12 +102,7 @@ class KademliaDhtRepublishTest {
         PrivateKey key = Ed25519.generate().privateKey();
         ManualScheduler clock = new ManualScheduler();
         ScriptedNetwork net = new ScriptedNetwork(key.peerId());
-        KademliaDht dht = KademliaDht.builder(net).scheduler(clock)
-                .routing(RoutingTableConfig.builder().noDiversityLimits().build())
-                .refreshInterval(Duration.ZERO)
-                .republishInterval(Duration.ofHours(1))
-                .reprovideInterval(Duration.ofHours(22))
-                .build();
+        KademliaDht dht = KademliaDht.builder(net).config(io.gridoverlay.dht.DhtConfig.builder().routing(RoutingTableConfig.builder().noDiversityLimits().build()).refreshInterval(Duration.ZERO).republishInterval(Duration.ofHours(1)).reprovideInterval(Duration.ofHours(22)).build()).scheduler(clock).build();
         for (int i = 0; i < 3; i++) {
             dht.addPeer(new PeerInfo(Ed25519.generate().privateKey().peerId(), List.of()), true);
         }
@@ -162,8 +157,7 @@ class KademliaDhtRepublishTest {
                 return key.peerId();
             }
         };
-        KademliaDht dht = KademliaDht.builder(silent).scheduler(clock).refreshInterval(Duration.ZERO)
-                .routing(RoutingTableConfig.builder().noDiversityLimits().build()).build();
+        KademliaDht dht = KademliaDht.builder(silent).config(io.gridoverlay.dht.DhtConfig.builder().refreshInterval(Duration.ZERO).routing(RoutingTableConfig.builder().noDiversityLimits().build()).build()).scheduler(clock).build();
         for (int i = 0; i < 10; i++) {
             dht.addPeer(new PeerInfo(Ed25519.generate().privateKey().peerId(), List.of()), true);
         }

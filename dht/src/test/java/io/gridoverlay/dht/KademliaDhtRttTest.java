@@ -36,8 +36,7 @@ class KademliaDhtRttTest {
 
     private KademliaDht node(PeerInfo info, int index, LookupConfig lookup) {
         SimulatedNetwork.Endpoint e = net.attach(index, info);
-        return KademliaDht.builder(e).scheduler(e).refreshInterval(Duration.ZERO).staleCheckInterval(Duration.ZERO)
-                .routing(RoutingTableConfig.builder().noDiversityLimits().build()).lookup(lookup).seed(index).build();
+        return KademliaDht.builder(e).config(io.gridoverlay.dht.DhtConfig.builder().refreshInterval(Duration.ZERO).staleCheckInterval(Duration.ZERO).routing(RoutingTableConfig.builder().noDiversityLimits().build()).lookup(lookup).build()).scheduler(e).seed(index).build();
     }
 
     private <T> T await(CompletableFuture<T> f) {

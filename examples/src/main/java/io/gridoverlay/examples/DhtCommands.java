@@ -11,7 +11,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,25 +21,47 @@ final class DhtCommands {
 
     /** Options every DHT client command shares. */
     abstract static class Client implements Callable<Integer> {
-        @Option(names = "--bootstrap", required = true, description = "Peer to join through (multiaddr with /p2p; repeatable).")
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--bootstrap", required = true, paramLabel = "MULTIADDR", converter = Cli.BootstrapConverter.class,
+                description = "Peer to join through (multiaddr with /p2p; repeatable).")
         List<String> bootstrap = new ArrayList<>();
+
+        @Option(names = "--json", description = "Print one JSON document.")
+        boolean json;
 
         @Option(names = "--protocol", defaultValue = TransportKadNetwork.DEFAULT_PROTOCOL,
                 description = "Kad protocol id (e.g. /grid/kad/1.0.0 for a private grid DHT).")
         String protocol;
 
-        final PrintStream out = GridPeer.OUT;
+        java.io.PrintWriter out;
 
         @Override
         public Integer call() throws Exception {
+            out = spec.commandLine().getOut();
             try (DhtPeer peer = DhtPeer.start(io.gridoverlay.core.identity.Ed25519.generate().privateKey(), List.of(),
                     protocol, false)) {
-                int joined = peer.bootstrap(bootstrap).get(60, TimeUnit.SECONDS);
+                List<String> why = new ArrayList<>();
+                int joined = Progress.await("bootstrap", peer.bootstrap(bootstrap, why), 60, json);
                 if (joined == 0) {
-                    out.println("could not reach any bootstrap peer");
-                    return 1;
+                    spec.commandLine().getErr().println(spec.qualifiedName() + ": could not reach any bootstrap peer: "
+                            + String.join("; ", why));
+                    return Cli.UNREACHABLE;
                 }
                 return run(peer);
+            }
+        }
+
+        void printPeers(List<PeerInfo> peers, java.util.Map<String, Object> extra) {
+            if (json) {
+                java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("peers", peers.stream().map(p -> java.util.Map.of("peer", p.peerId().toBase58(),
+                        "addresses", p.addresses().stream().map(Object::toString).toList())).toList());
+                m.putAll(extra);
+                DeployCommands.printJson(out, m);
+            } else {
+                peers.forEach(p -> out.println(p.peerId() + " " + p.addresses()));
             }
         }
 
@@ -55,28 +76,26 @@ final class DhtCommands {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    static void print(PrintStream out, PeerInfo p) {
-        out.println(p.peerId() + " " + p.addresses());
-    }
-
-    @Command(name = "find-peer", description = "Find a peer's addresses through the DHT.")
+    @Command(name = "find-peer", description = "Find a peer's addresses through the DHT.",
+            footer = {"", "Example:", "  grid-peer find-peer 12D3KooW... --bootstrap /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW... --json"})
     static final class FindPeer extends Client {
-        @Parameters(index = "0", description = "Peer id.")
-        String peerId;
+        @Parameters(index = "0", paramLabel = "PEER_ID", description = "Peer id.")
+        PeerId peerId;
 
         @Override
         int run(DhtPeer peer) throws Exception {
-            Optional<PeerInfo> p = peer.dht.findPeer(PeerId.parse(peerId)).get(60, TimeUnit.SECONDS);
+            Optional<PeerInfo> p = Progress.await("find-peer", peer.dht.findPeer(peerId), 60, json);
             if (p.isEmpty()) {
-                out.println("not found");
-                return 1;
+                spec.commandLine().getErr().println("find-peer: " + peerId + " not found: no peer of the DHT knows it");
+                return Cli.NOT_FOUND;
             }
-            print(out, p.get());
-            return 0;
+            printPeers(List.of(p.get()), java.util.Map.of());
+            return Cli.OK;
         }
     }
 
-    @Command(name = "closest", description = "The 20 peers closest to a key (FIND_NODE lookup).")
+    @Command(name = "closest", description = "The 20 peers closest to a key (FIND_NODE lookup).",
+            footer = {"", "Example:", "  grid-peer closest /grid/some-key --protocol /grid/kad/1.0.0 --bootstrap /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW..."})
     static final class Closest extends Client {
         @Parameters(index = "0", description = "Key (text, or a peer id).")
         String key;
@@ -89,15 +108,20 @@ final class DhtCommands {
             } catch (RuntimeException notAPeerId) {
                 k = parseKey(key);
             }
-            LookupResult r = peer.dht.findClosestPeers(k).get(60, TimeUnit.SECONDS);
-            r.peers().forEach(p -> print(out, p));
-            out.println("# " + r.peers().size() + " peers, " + r.stats().requests() + " requests, "
-                    + r.stats().rounds() + " rounds, " + r.stats().elapsedNanos() / 1_000_000 + " ms");
-            return 0;
+            LookupResult r = Progress.await("lookup", peer.dht.findClosestPeers(k), 60, json);
+            java.util.Map<String, Object> cost = java.util.Map.of("requests", r.stats().requests(),
+                    "rounds", r.stats().rounds(), "millis", r.stats().elapsedNanos() / 1_000_000);
+            printPeers(r.peers(), java.util.Map.of("cost", cost));
+            if (!json) {
+                out.println("# " + r.peers().size() + " peers, " + r.stats().requests() + " requests, "
+                        + r.stats().rounds() + " rounds, " + r.stats().elapsedNanos() / 1_000_000 + " ms");
+            }
+            return Cli.OK;
         }
     }
 
-    @Command(name = "put", description = "Store a value in the DHT (it must pass the key namespace's validator).")
+    @Command(name = "put", description = "Store a value in the DHT (it must pass the key namespace's validator).",
+            footer = {"", "Example:", "  grid-peer put /pk/12D3KooW... --value-hex 08011220... --bootstrap /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW..."})
     static final class Put extends Client {
         @Parameters(index = "0", description = "Key, e.g. /pk/<peer id>.")
         String key;
@@ -107,26 +131,42 @@ final class DhtCommands {
 
         @Override
         int run(DhtPeer peer) throws Exception {
-            int stored = peer.dht.putValue(parseKey(key), HexFormat.of().parseHex(valueHex)).get(60, TimeUnit.SECONDS);
-            out.println("stored at " + stored + " peers");
-            return stored > 0 ? 0 : 1;
+            byte[] value;
+            try {
+                value = HexFormat.of().parseHex(valueHex);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--value-hex is not hex: "
+                        + e.getMessage());
+            }
+            int stored = Progress.await("put", peer.dht.putValue(parseKey(key), value), 60, json);
+            if (json) {
+                DeployCommands.printJson(out, java.util.Map.of("storedAt", stored));
+            } else {
+                out.println("stored at " + stored + " peers");
+            }
+            return stored > 0 ? Cli.OK : Cli.FAILED;
         }
     }
 
-    @Command(name = "get", description = "Get the best valid value of a key from the DHT.")
+    @Command(name = "get", description = "Get the best valid value of a key from the DHT.",
+            footer = {"", "Example:", "  grid-peer get /pk/12D3KooW... --bootstrap /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW... --json"})
     static final class Get extends Client {
         @Parameters(index = "0", description = "Key, e.g. /pk/<peer id>.")
         String key;
 
         @Override
         int run(DhtPeer peer) throws Exception {
-            Optional<byte[]> v = peer.dht.getValue(parseKey(key)).get(60, TimeUnit.SECONDS);
+            Optional<byte[]> v = Progress.await("get", peer.dht.getValue(parseKey(key)), 60, json);
             if (v.isEmpty()) {
-                out.println("not found");
-                return 1;
+                spec.commandLine().getErr().println("get: " + key + " not found (no valid value in the DHT)");
+                return Cli.NOT_FOUND;
             }
-            out.println(HexFormat.of().formatHex(v.get()));
-            return 0;
+            if (json) {
+                DeployCommands.printJson(out, java.util.Map.of("key", key, "valueHex", HexFormat.of().formatHex(v.get())));
+            } else {
+                out.println(HexFormat.of().formatHex(v.get()));
+            }
+            return Cli.OK;
         }
     }
 }

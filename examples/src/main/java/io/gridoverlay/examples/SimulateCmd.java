@@ -10,6 +10,8 @@ import io.gridoverlay.dht.sim.SimulationResult;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,8 +21,12 @@ import picocli.CommandLine.Option;
  * and writes the report (lookups.csv, summary.csv, summary.md, PNG plots) to {@code --out}. Options override
  * the values of {@code --scenario}.
  */
-@Command(name = "simulate", description = "Simulate a DHT network in virtual time and write a report.")
+@Command(name = "simulate", description = "Simulate a DHT network in virtual time and write a report.",
+        footer = {"", "Examples:", "  grid-peer simulate --nodes 2000 --churn exp:3600 --loss 0.1 --json", "  java -Xmx6g -jar grid-peer.jar simulate --nodes 10000 --lookups 1000 --out report/"})
 final class SimulateCmd implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--scenario", description = "Scenario file (key = value lines); options below override it.")
     Path scenarioFile;
     @Option(names = "--name", description = "Scenario name for the report.")
@@ -67,6 +73,8 @@ final class SimulateCmd implements Callable<Integer> {
     Integer providerChecks;
     @Option(names = "--out", defaultValue = "report", description = "Report directory (default report/).")
     Path out;
+    @Option(names = "--json", description = "Print the summary as one JSON document on standard output.")
+    boolean json;
 
     @Override
     public Integer call() throws Exception {
@@ -75,26 +83,33 @@ final class SimulateCmd implements Callable<Integer> {
         err.println("simulate: " + scenario.name() + ", " + scenario.nodes() + " nodes, " + scenario.lookups()
                 + " lookups, churn " + scenario.churn() + ", loss " + scenario.loss() + ", adversary "
                 + scenario.adversary() + " " + scenario.adversaryFraction() + ", d=" + scenario.disjointPaths());
-        int[] lastPercent = {-1};
         long start = System.nanoTime();
-        SimulationResult result = new Simulation(scenario, (done, total) -> {
-            int pct = total == 0 ? 100 : (int) (100L * done / total);
-            if (pct != lastPercent[0]) {
-                lastPercent[0] = pct;
-                err.print("\rsimulate: " + pct + " %");
-                if (pct == 100) {
-                    err.println();
-                }
-            }
-        }).run();
+        SimulationResult result;
+        try (Progress progress = Progress.start("simulate", scenario.lookups(), "ops", json)) {
+            result = new Simulation(scenario, progress::stepTo).run();
+        }
         SimulationReport.writeAll(result, out);
-        PrintStream o = GridPeer.OUT;
-        result.summary().asMap().forEach((k, v) -> o.println(k + " = " + v));
+        SimulationPlots.writeLookupPlots(result, out);
+        java.io.PrintWriter o = spec.commandLine().getOut();
         SimulationResult.Costs c = result.costs();
+        long wallMs = (System.nanoTime() - start) / 1_000_000;
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>(result.summary().asMap());
+            m.put("wallMillis", Map.of("identities", c.identityMillis(), "setup", c.initMillis(),
+                    "measure", c.runMillis(), "total", wallMs));
+            m.put("heapUsedMb", c.heapUsedMb());
+            m.put("heapMaxMb", Runtime.getRuntime().maxMemory() >> 20);
+            m.put("report", out.toAbsolutePath().toString());
+            o.println(DeployCommands.json(m));
+            o.flush();
+            return 0;
+        }
+        result.summary().asMap().forEach((k, v) -> o.println(k + " = " + v));
         o.println("wall_ms identities/setup/measure = " + c.identityMillis() + " / " + c.initMillis() + " / "
-                + c.runMillis() + ", total " + (System.nanoTime() - start) / 1_000_000);
+                + c.runMillis() + ", total " + wallMs);
         o.println("heap_used_mb = " + c.heapUsedMb() + " (max " + (Runtime.getRuntime().maxMemory() >> 20) + ")");
         o.println("report: " + out.toAbsolutePath());
+        o.flush();
         return 0;
     }
 

@@ -29,10 +29,14 @@ public final class Connection {
     private final PublicKey remoteKey;
     private final PeerId remotePeer;
     private final Multiaddr remoteAddress;
+    /** The channel's remote socket address, kept: a closed channel may no longer report it. */
+    private final java.net.SocketAddress remoteSocketAddress;
     private final Multiaddr localAddress;
     private final Direction direction;
     private final boolean muxerInHandshake;
-    private final Instant openedAt = Instant.now();
+    private final Instant openedAt;
+    /** Clock millis of the last application exchange ({@link #noteApplicationExchange()}), 0 if none yet. */
+    private volatile long lastApplicationExchangeMillis;
     final CompletableFuture<IdentifyInfo> identified = new CompletableFuture<>();
     /** Completes when the channel closed; hooked at construction, while the event loop certainly runs. */
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -40,6 +44,8 @@ public final class Connection {
     volatile boolean trimmed;
     /** Open streams of the host's own Identify protocols; written on the event loop only. */
     private volatile int identifyStreams;
+    /** Streams with an armed protocol negotiation timer; written on the event loop only. */
+    private volatile int negotiatingStreams;
 
     Connection(Host host, Channel channel, YamuxSession session, PublicKey remoteKey, Multiaddr remoteAddress,
                Multiaddr localAddress, Direction direction, boolean muxerInHandshake) {
@@ -49,9 +55,11 @@ public final class Connection {
         this.remoteKey = remoteKey;
         this.remotePeer = remoteKey.peerId();
         this.remoteAddress = remoteAddress;
+        this.remoteSocketAddress = channel.remoteAddress();
         this.localAddress = localAddress;
         this.direction = direction;
         this.muxerInHandshake = muxerInHandshake;
+        this.openedAt = host.connectionManager().clock().instant();
         channel.closeFuture().addListener(f -> closed.complete(null));
     }
 
@@ -67,6 +75,10 @@ public final class Connection {
     /** The remote's transport address (without {@code /p2p}). */
     public Multiaddr remoteAddress() {
         return remoteAddress;
+    }
+
+    java.net.SocketAddress remoteSocketAddress() {
+        return remoteSocketAddress;
     }
 
     public Multiaddr localAddress() {
@@ -87,6 +99,20 @@ public final class Connection {
 
     public Instant openedAt() {
         return openedAt;
+    }
+
+    /**
+     * When this connection last carried an application exchange: data both ways on one stream of a protocol
+     * other than Identify and Ping; null if never. What the connection manager counts as useful traffic.
+     */
+    public Instant lastApplicationExchange() {
+        long m = lastApplicationExchangeMillis;
+        return m == 0 ? null : Instant.ofEpochMilli(m);
+    }
+
+    /** A stream of an application protocol had data both ways; any thread. */
+    void noteApplicationExchange() {
+        lastApplicationExchangeMillis = Math.max(1, host.connectionManager().clock().millis());
     }
 
     /** Number of open streams (a snapshot). */
@@ -110,6 +136,16 @@ public final class Connection {
     void identifyStreamOpened(io.gridoverlay.transport.yamux.YamuxStream ys) {
         identifyStreams++;
         ys.closeFuture().whenComplete((v, e) -> identifyStreams--);
+    }
+
+    /** Streams whose protocol negotiation timer is armed (a snapshot; for tests and metrics). */
+    int negotiatingStreams() {
+        return negotiatingStreams;
+    }
+
+    /** A negotiation timer was armed ({@code +1}) or cancelled or fired ({@code -1}); event loop only. */
+    void negotiationTimer(int delta) {
+        negotiatingStreams += delta;
     }
 
     public boolean isOpen() {

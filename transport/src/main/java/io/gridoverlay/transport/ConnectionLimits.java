@@ -16,15 +16,37 @@ import java.time.Duration;
  *     group: one IPv4 address, or one IPv6 /64 prefix (what one host or one customer network usually
  *     controls). Keeps a few stalling clients on one address from taking every slot of
  *     {@code maxPendingInbound} until the handshake timeout; one beyond is reset
- * @param lowWater when trimming, close idle connections (no stream open but Identify's) down to this many
+ * @param lowWater when trimming, close the lowest-scoring connections down to this many (see
+ *     {@link ConnectionManager}: protected peers and connections within their grace period are spared)
  * @param highWater trim when more than this many connections are open: checked on every new connection and
  *     periodically (every half grace period, within 1..10 s)
  * @param gracePeriod a new connection is never trimmed before this age
+ * @param maxHostWriteQueue bytes queued for sending on all streams of all connections together; a write
+ *     beyond fails with {@link LimitExceededException} (a hard cap behind the per-stream and per-session
+ *     write budgets of {@link io.gridoverlay.transport.yamux.YamuxConfig})
+ * @param maxConnectionsPerIp upgraded connections from or to one IP address (an IPv6 address counts as its
+ *     /64, as for pending handshakes); one beyond is closed
+ * @param maxConnectionsPerSubnet upgraded connections from or to one IPv4 /24 or one IPv6 /48
+ * @param limitLoopback whether the per-IP and per-subnet limits also apply to loopback addresses (default
+ *     false: local test grids and co-located services connect many hosts over 127.0.0.1)
+ * @param maxHostReceiveBuffer bytes of received Yamux Data frames all connections together may buffer: frames
+ *     being received and data not yet consumed by the application
+ *     ({@link io.gridoverlay.transport.yamux.YamuxReceiveBudget}). A connection whose next frame does not fit
+ *     stops reading until others release bytes; past half of it, receive windows stop growing and grown ones
+ *     shrink back. At least the Yamux {@code maxStreamWindow} of the host (checked when the host is built)
  */
 public record ConnectionLimits(int maxConnections, int maxConnectionsPerPeer, int maxPendingInbound,
-                               int maxPendingInboundPerIp, int lowWater, int highWater, Duration gracePeriod) {
-    /** 1024 connections, 4 per peer, 64 pending (8 per IPv4 address or IPv6 /64), watermarks 192/256, 20 s grace. */
-    public static final ConnectionLimits DEFAULT = new ConnectionLimits(1024, 4, 64, 8, 192, 256, Duration.ofSeconds(20));
+                               int maxPendingInboundPerIp, int lowWater, int highWater, Duration gracePeriod,
+                               long maxHostWriteQueue, int maxConnectionsPerIp, int maxConnectionsPerSubnet,
+                               boolean limitLoopback, long maxHostReceiveBuffer) {
+    /**
+     * 192 connections, 4 per peer, 64 pending (8 per IPv4 address or IPv6 /64), watermarks 128/160, 20 s grace,
+     * 64 MiB queued writes and 32 MiB buffered received data per host, 16 connections per IP address and 64
+     * per /24 (IPv6: /64 and /48). These add up to a node that fits 256 MiB of heap and 256 MiB of direct
+     * memory (docs/memory-budget.md); raise {@code maxConnections} together with the memory.
+     */
+    public static final ConnectionLimits DEFAULT = new ConnectionLimits(192, 4, 64, 8, 128, 160, Duration.ofSeconds(20),
+            64L << 20, 16, 64, false, 32L << 20);
 
     public ConnectionLimits {
         if (maxConnections < 1 || maxConnectionsPerPeer < 1 || maxPendingInbound < 1 || maxPendingInboundPerIp < 1) {
@@ -32,6 +54,13 @@ public record ConnectionLimits(int maxConnections, int maxConnectionsPerPeer, in
         }
         if (lowWater < 0 || highWater < lowWater) {
             throw new IllegalArgumentException("watermarks must satisfy 0 <= low <= high");
+        }
+        if (maxHostReceiveBuffer < 1) {
+            throw new IllegalArgumentException("maxHostReceiveBuffer must be at least 1");
+        }
+        if (maxHostWriteQueue < 1 || maxConnectionsPerIp < 1 || maxConnectionsPerSubnet < 1) {
+            throw new IllegalArgumentException("maxHostWriteQueue, maxConnectionsPerIp and maxConnectionsPerSubnet"
+                    + " must be at least 1");
         }
         if (gracePeriod.isNegative()) {
             throw new IllegalArgumentException("grace period must not be negative");
@@ -57,8 +86,14 @@ public record ConnectionLimits(int maxConnections, int maxConnectionsPerPeer, in
         private int lowWater;
         private int highWater;
         private Duration gracePeriod;
+        private long maxHostWriteQueue;
+        private int maxConnectionsPerIp;
+        private int maxConnectionsPerSubnet;
+        private boolean limitLoopback;
+        private long maxHostReceiveBuffer;
 
         private Builder(ConnectionLimits from) {
+            maxHostReceiveBuffer = from.maxHostReceiveBuffer;
             maxConnections = from.maxConnections;
             maxConnectionsPerPeer = from.maxConnectionsPerPeer;
             maxPendingInbound = from.maxPendingInbound;
@@ -66,9 +101,43 @@ public record ConnectionLimits(int maxConnections, int maxConnectionsPerPeer, in
             lowWater = from.lowWater;
             highWater = from.highWater;
             gracePeriod = from.gracePeriod;
+            maxHostWriteQueue = from.maxHostWriteQueue;
+            maxConnectionsPerIp = from.maxConnectionsPerIp;
+            maxConnectionsPerSubnet = from.maxConnectionsPerSubnet;
+            limitLoopback = from.limitLoopback;
         }
 
-        /** Upgraded connections in total (default 1024). */
+        /** Whether the per-IP and per-subnet limits apply to loopback addresses too (default false). */
+        public Builder limitLoopback(boolean limit) {
+            this.limitLoopback = limit;
+            return this;
+        }
+
+        /** Bytes queued for sending on all connections together (default 64 MiB). */
+        public Builder maxHostWriteQueue(long bytes) {
+            this.maxHostWriteQueue = bytes;
+            return this;
+        }
+
+        /** Bytes of received Data frames buffered by all connections together (default 32 MiB). */
+        public Builder maxHostReceiveBuffer(long bytes) {
+            this.maxHostReceiveBuffer = bytes;
+            return this;
+        }
+
+        /** Upgraded connections per IPv4 address or IPv6 /64 (default 16). */
+        public Builder maxConnectionsPerIp(int n) {
+            this.maxConnectionsPerIp = n;
+            return this;
+        }
+
+        /** Upgraded connections per IPv4 /24 or IPv6 /48 (default 64). */
+        public Builder maxConnectionsPerSubnet(int n) {
+            this.maxConnectionsPerSubnet = n;
+            return this;
+        }
+
+        /** Upgraded connections in total (default 192). */
         public Builder maxConnections(int n) {
             this.maxConnections = n;
             return this;
@@ -92,13 +161,13 @@ public record ConnectionLimits(int maxConnections, int maxConnectionsPerPeer, in
             return this;
         }
 
-        /** Trim down to this many connections (default 192). */
+        /** Trim down to this many connections (default 128). */
         public Builder lowWater(int n) {
             this.lowWater = n;
             return this;
         }
 
-        /** Trim when more than this many connections are open (default 256). */
+        /** Trim when more than this many connections are open (default 160). */
         public Builder highWater(int n) {
             this.highWater = n;
             return this;
@@ -118,7 +187,8 @@ public record ConnectionLimits(int maxConnections, int maxConnectionsPerPeer, in
          */
         public ConnectionLimits build() {
             return new ConnectionLimits(maxConnections, maxConnectionsPerPeer, maxPendingInbound,
-                    maxPendingInboundPerIp, lowWater, highWater, gracePeriod);
+                    maxPendingInboundPerIp, lowWater, highWater, gracePeriod, maxHostWriteQueue, maxConnectionsPerIp,
+                    maxConnectionsPerSubnet, limitLoopback, maxHostReceiveBuffer);
         }
     }
 }

@@ -41,7 +41,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -62,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * A libp2p host over TCP: listens and dials, upgrades every connection (multistream-select {@code /noise},
  * Noise XX, multistream-select {@code /yamux/1.0.0} unless both sides agreed on Yamux in the Noise handshake
  * extensions, Yamux), opens and serves streams by protocol id (optionally negotiated lazily, see
- * {@link StreamNegotiation}), and runs Identify, Ping and Perf. Wire-compatible with go-, rust- and js-libp2p.
+ * {@link StreamNegotiation}), and runs Identify, Ping and, when enabled ({@link Builder#enablePerf()}), Perf.
+ * Wire-compatible with go-, rust- and js-libp2p.
  *
  * <pre>{@code
  * try (Host host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build()) {
@@ -77,7 +77,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Host implements AutoCloseable {
     /** Security protocol id. */
-    public static final String NOISE = "/noise";
+    public static final String NOISE = io.gridoverlay.transport.noise.NoiseHandshake.PROTOCOL_ID;
     /** Muxer protocol id. */
     public static final String YAMUX = "/yamux/1.0.0";
     /** Largest plaintext in one Noise transport frame. */
@@ -105,12 +105,29 @@ public final class Host implements AutoCloseable {
     private volatile boolean closed;
     /** Completes when {@link #closeAsync()} has finished; its monitor guards the first close. */
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
-    private final Object trimLock = new Object();
+    /** Scores, protects and trims connections between the watermarks. */
+    private final ConnectionManager connectionManager;
+    /** Established connections per IP address and per subnet ({@link ConnectionLimits#maxConnectionsPerIp()}). */
+    private final EstablishedPerAddress addressGroups;
+    /** Bytes queued for sending on all connections ({@link ConnectionLimits#maxHostWriteQueue()}). */
+    private final io.gridoverlay.transport.yamux.YamuxWriteBudget writeBudget;
+    /** Received Data bytes buffered by all connections ({@link ConnectionLimits#maxHostReceiveBuffer()}). */
+    private final io.gridoverlay.transport.yamux.YamuxReceiveBudget receiveBudget;
 
-    private Host(HostConfig config) {
+    private Host(HostConfig config, java.time.Clock clock) {
+        this.connectionManager = new ConnectionManager(config.limits(), clock, this::connections);
         this.peerStore = PeerStore.builder().idleRetention(config.peerIdleRetention()).build();
         this.config = config;
+        this.writeBudget = new io.gridoverlay.transport.yamux.YamuxWriteBudget(config.limits().maxHostWriteQueue());
+        if (config.limits().maxHostReceiveBuffer() < config.yamux().maxStreamWindow()) {
+            throw new IllegalArgumentException("maxHostReceiveBuffer " + config.limits().maxHostReceiveBuffer()
+                    + " < Yamux maxStreamWindow " + config.yamux().maxStreamWindow()
+                    + ": one stream's window must fit the host's receive budget");
+        }
+        this.receiveBudget = new io.gridoverlay.transport.yamux.YamuxReceiveBudget(
+                config.limits().maxHostReceiveBuffer());
         this.key = config.identity();
+        this.addressGroups = new EstablishedPerAddress(config.limits());
         this.pendingInbound = new PendingHandshakes(config.limits().maxPendingInbound(),
                 config.limits().maxPendingInboundPerIp());
         this.peerId = key.peerId();
@@ -128,7 +145,9 @@ public final class Host implements AutoCloseable {
         this.identify = new IdentifyService(this);
         identify.register();
         io.gridoverlay.transport.protocol.Ping.register(this);
-        io.gridoverlay.transport.protocol.Perf.register(this);
+        if (config.perfEnabled()) {
+            io.gridoverlay.transport.protocol.Perf.register(this);
+        }
         long every = trimCheckInterval(config.limits().gracePeriod()).toMillis();
         group.next().scheduleAtFixedRate(() -> {
             try {
@@ -166,6 +185,11 @@ public final class Host implements AutoCloseable {
 
     public PeerStore peerStore() {
         return peerStore;
+    }
+
+    /** The connection manager: protect and tag peers, inspect scores, trim (see {@link ConnectionManager}). */
+    public ConnectionManager connectionManager() {
+        return connectionManager;
     }
 
     /** Binds every configured listen address; completes with the bound addresses (ports resolved). */
@@ -602,7 +626,7 @@ public final class Host implements AutoCloseable {
         YamuxHandler yamux = new YamuxHandler(config.yamux(), outbound, ys -> {
             Connection c = holder[0];
             return c == null ? null : Stream.acceptInbound(c, ys, config.streamNegotiationTimeout().toMillis());
-        });
+        }, writeBudget, receiveBudget);
         ch.pipeline().addBefore(PipelineErrorHandler.NAME, "yamux-codec", new YamuxFrameCodec(config.yamux()));
         ch.pipeline().addBefore(PipelineErrorHandler.NAME, "yamux", yamux);
         Connection c = new Connection(this, ch, yamux, remoteKey, toMultiaddr(ch.remoteAddress()),
@@ -616,7 +640,10 @@ public final class Host implements AutoCloseable {
         if (!register(c)) {
             result.completeExceptionally(new LimitExceededException("connection limit reached ("
                     + config.limits().maxConnections() + " in total, "
-                    + config.limits().maxConnectionsPerPeer() + " per peer) for " + c.remotePeer()));
+                    + config.limits().maxConnectionsPerPeer() + " per peer, "
+                    + config.limits().maxConnectionsPerIp() + " per IP address, "
+                    + config.limits().maxConnectionsPerSubnet() + " per subnet) for " + c.remotePeer()
+                    + " at " + c.remoteAddress()));
             ch.config().setOption(ChannelOption.SO_LINGER, 0);
             ch.close();
             return;
@@ -641,6 +668,11 @@ public final class Host implements AutoCloseable {
         trimIfNeeded();
     }
 
+    /** The receive budget shared by all connections (for tests and metrics). */
+    io.gridoverlay.transport.yamux.YamuxReceiveBudget receiveBudget() {
+        return receiveBudget;
+    }
+
     /** Inbound connections still in their upgrade (for tests and metrics). */
     int pendingInboundCount() {
         return pendingInbound.total();
@@ -652,6 +684,10 @@ public final class Host implements AutoCloseable {
             return false;
         }
         if (connectionCount.incrementAndGet() > limits.maxConnections()) {
+            connectionCount.decrementAndGet();
+            return false;
+        }
+        if (!addressGroups.tryAcquire(c.remoteSocketAddress())) {
             connectionCount.decrementAndGet();
             return false;
         }
@@ -667,18 +703,23 @@ public final class Host implements AutoCloseable {
         });
         if (!ok[0]) {
             connectionCount.decrementAndGet();
+            addressGroups.release(c.remoteSocketAddress());
         }
         return ok[0];
     }
 
     private void unregister(Connection c) {
         boolean[] removed = {false};
-        connections.computeIfPresent(c.remotePeer(), (p, l) -> {
+        List<Connection> left = connections.computeIfPresent(c.remotePeer(), (p, l) -> {
             removed[0] = l.remove(c);
             return l.isEmpty() ? null : l;
         });
         if (removed[0]) {
             connectionCount.decrementAndGet();
+            addressGroups.release(c.remoteSocketAddress());
+            if (left == null) {
+                connectionManager.peerDisconnected(c.remotePeer());
+            }
             peerStore.connectionClosed(c.remotePeer());
             for (HostListener l : listeners) {
                 safely(() -> l.connectionClosed(c));
@@ -687,36 +728,16 @@ public final class Host implements AutoCloseable {
     }
 
     /**
-     * Closes the oldest idle connections beyond the high watermark, down to the low one. Idle: past its grace
-     * period and no stream but Identify's ({@link Connection#applicationStreamCount()}). Identify runs on every
-     * new connection for a round trip or more; counting it spared a connection whose only stream was an
-     * identify exchange in flight and closed a newer one instead, depending on timing.
+     * Above the high watermark, lets the connection manager close the lowest-scoring connections down to the
+     * low one ({@link ConnectionManager}). Identify streams do not make a connection busy: Identify runs on
+     * every new connection for a round trip or more, and counting it spared a connection whose only stream
+     * was an identify exchange in flight, depending on timing.
      */
     private void trimIfNeeded() {
-        ConnectionLimits limits = config.limits();
-        if (closed || connectionCount.get() <= limits.highWater()) {
+        if (closed || connectionCount.get() <= config.limits().highWater()) {
             return;
         }
-        // one pass at a time, and connections already being closed neither count nor get picked again: two
-        // passes close to the same watermark instead of each closing its own excess
-        synchronized (trimLock) {
-            List<Connection> live = connections().stream().filter(c -> c.isOpen() && !c.trimmed).toList();
-            if (live.size() <= limits.highWater()) {
-                return;
-            }
-            java.time.Instant graceLimit = java.time.Instant.now().minus(limits.gracePeriod());
-            List<Connection> candidates = live.stream()
-                    .filter(c -> c.applicationStreamCount() == 0 && c.openedAt().isBefore(graceLimit))
-                    .sorted(Comparator.comparing(Connection::openedAt))
-                    .toList();
-            int excess = live.size() - limits.lowWater();
-            for (int i = 0; i < candidates.size() && i < excess; i++) {
-                Connection c = candidates.get(i);
-                LOG.debug("trimming idle connection {}", c);
-                c.trimmed = true;
-                c.close();
-            }
-        }
+        connectionManager.trim();
     }
 
     /** An open connection to {@code peer} that the connection manager is not closing, or null. */
@@ -871,12 +892,11 @@ public final class Host implements AutoCloseable {
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration streamNegotiationTimeout = Duration.ofSeconds(10);
         private StreamNegotiation streamNegotiation = StreamNegotiation.FULL;
-        // A write queue as large as the largest receive window lets a handler that consumes only once it has
-        // written (echo, proxies) run without ever failing a write: the peer's window bounds the queue.
+        // The write queue stays at YamuxConfig's small default (256 KiB; it was the largest receive window,
+        // 16 MiB, so 512 streams could queue 8 GiB: issue 14 #2); handlers pace themselves on isWritable().
         // Data frames sized so that header + body fill exactly one Noise frame (65535 - 16 tag bytes):
         // a 64 KiB Yamux frame would cost two Noise frames, the second one 17 bytes long.
         private YamuxConfig yamux = YamuxConfig.defaults().toBuilder()
-                .maxStreamWriteQueue(YamuxConfig.defaults().maxStreamWindow())
                 .maxSendFrameSize(MAX_NOISE_PLAINTEXT - io.gridoverlay.transport.yamux.YamuxFrame.HEADER_LENGTH)
                 .build();
         private String agentVersion = "gridoverlay/0.1.0";
@@ -884,8 +904,19 @@ public final class Host implements AutoCloseable {
         private boolean earlyMuxerNegotiation = true;
         private boolean insecurePlaintext;
         private Duration peerIdleRetention = PeerStore.DEFAULT_IDLE_RETENTION;
+        private boolean perfEnabled;
+        private java.time.Clock clock = java.time.Clock.systemUTC();
 
         private Builder() {}
+
+        /**
+         * The clock of the connection manager: connections' opening times, grace periods and the recency of
+         * their traffic (default the system clock). Tests pass a clock they advance.
+         */
+        public Builder clock(java.time.Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
 
         public Builder identity(PrivateKey key) {
             this.identity = Objects.requireNonNull(key, "key");
@@ -974,11 +1005,20 @@ public final class Host implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves {@code /perf/1.0.0} (off by default): a perf client asks for any number of bytes up to 2^63
+         * and the host sends them, so only benchmark and test nodes should serve it.
+         */
+        public Builder enablePerf() {
+            this.perfEnabled = true;
+            return this;
+        }
+
         public Host build() {
             PrivateKey k = identity != null ? identity : Ed25519.generate().privateKey();
             return new Host(new HostConfig(k, listen, threads, limits, handshakeTimeout, streamNegotiationTimeout,
                     streamNegotiation, yamux, agentVersion, nativeTransport, earlyMuxerNegotiation,
-                    insecurePlaintext, peerIdleRetention));
+                    insecurePlaintext, peerIdleRetention, perfEnabled), clock);
         }
     }
 }

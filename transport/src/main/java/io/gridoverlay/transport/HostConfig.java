@@ -27,11 +27,14 @@ import java.util.Objects;
  *     for benchmarks and tests only
  * @param peerIdleRetention how long the peer store keeps a peer with no live connection after its last update
  *     and its last address expired (see {@link PeerStore})
+ * @param perfEnabled serve {@code /perf/1.0.0} (off by default: a perf client may ask for up to 2^63 bytes,
+ *     so only benchmark nodes should serve it)
  */
 public record HostConfig(PrivateKey identity, List<Multiaddr> listenAddresses, int eventLoopThreads,
                          ConnectionLimits limits, Duration handshakeTimeout, Duration streamNegotiationTimeout,
                          StreamNegotiation streamNegotiation, YamuxConfig yamux, String agentVersion, boolean nativeTransport,
-                         boolean earlyMuxerNegotiation, boolean insecurePlaintext, Duration peerIdleRetention) {
+                         boolean earlyMuxerNegotiation, boolean insecurePlaintext, Duration peerIdleRetention,
+                         boolean perfEnabled) {
     public HostConfig {
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(limits, "limits");

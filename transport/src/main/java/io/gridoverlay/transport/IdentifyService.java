@@ -304,7 +304,13 @@ final class IdentifyService {
                 }
             }
             PeerStore store = host.peerStore();
-            store.addAddresses(connection.remotePeer(), listen, PeerStore.CONNECTED_TTL);
+            // the peer's own announcement replaces what was known (a merge let 230 pushes add 1.5 M addresses);
+            // an address we dialled and that works stays
+            List<Multiaddr> known = new ArrayList<>(listen);
+            if (connection.direction() == Connection.Direction.OUTBOUND && !known.contains(connection.remoteAddress())) {
+                known.add(0, connection.remoteAddress());
+            }
+            store.replaceAddresses(connection.remotePeer(), known, PeerStore.CONNECTED_TTL);
             store.setIdentified(connection.remotePeer(), connection.remotePublicKey(), m.getProtocolsList(),
                     m.getAgentVersion());
             return new IdentifyInfo(connection.remotePeer(), m.getProtocolVersion(), m.getAgentVersion(), listen,

@@ -20,7 +20,9 @@ import java.util.Optional;
  * What the host knows about other peers: addresses with a time to live, protocols and keys learned from
  * Identify. Thread-safe; each operation is O(addresses of the peer).
  *
- * <p>Bounds: at most {@code maxPeers} entries (beyond that Caffeine's size eviction drops the least valuable,
+ * <p>Bounds: at most {@code maxAddressesPerPeer} addresses per peer (default
+ * {@value #DEFAULT_MAX_ADDRESSES_PER_PEER}; {@link #replaceAddresses} keeps the first ones it is given,
+ * {@link #addAddresses} makes room by dropping the address that expires first), at most {@code maxPeers} entries (beyond that Caffeine's size eviction drops the least valuable,
  * roughly least recently used), and an entry of a peer <em>without a live connection</em> is dropped
  * {@code idleRetention} (default {@link #DEFAULT_IDLE_RETENTION}, one hour) after the later of its last update
  * (addresses added, Identify recorded, last connection closed) and the expiry of its last address. Reads do
@@ -34,11 +36,14 @@ public final class PeerStore {
     public static final Duration TEMPORARY_TTL = Duration.ofMinutes(10);
     /** Default {@link Builder#idleRetention}: how long an unconnected peer without live addresses is kept. */
     public static final Duration DEFAULT_IDLE_RETENTION = Duration.ofHours(1);
+    /** Default {@link Builder#maxAddressesPerPeer}: most addresses kept per peer. */
+    public static final int DEFAULT_MAX_ADDRESSES_PER_PEER = 64;
     /** Default {@link Builder#maxPeers}. */
-    public static final int DEFAULT_MAX_PEERS = 100_000;
+    public static final int DEFAULT_MAX_PEERS = 8_192; // ≤ ~12 MiB at ~1.5 KiB an entry: docs/memory-budget.md
 
     private final Cache<PeerId, Entry> peers;
     private final Clock clock;
+    private final int maxAddressesPerPeer;
     private final long idleRetentionNanos;
 
     private static final class Entry {
@@ -64,6 +69,7 @@ public final class PeerStore {
 
     private PeerStore(Builder b) {
         this.clock = b.clock;
+        this.maxAddressesPerPeer = b.maxAddressesPerPeer;
         this.idleRetentionNanos = b.idleRetention.compareTo(Duration.ofDays(36_500)) > 0
                 ? Duration.ofDays(36_500).toNanos() : b.idleRetention.toNanos();
         this.peers = Caffeine.newBuilder()
@@ -174,21 +180,63 @@ public final class PeerStore {
         return peers.getIfPresent(peer) != null;
     }
 
-    /** Adds or extends {@code addresses} of {@code peer} for {@code ttl} ({@code /p2p} suffixes are removed). */
+    /**
+     * Adds or extends {@code addresses} of {@code peer} for {@code ttl} ({@code /p2p} suffixes are removed).
+     * When the peer already has {@code maxAddressesPerPeer} addresses, a new one replaces the one expiring
+     * first if that expires before it, else it is dropped. O(addresses of the peer) per address.
+     */
     public void addAddresses(PeerId peer, List<Multiaddr> addresses, Duration ttl) {
         Instant until = clock.instant().plus(ttl);
         Entry e = peers.get(peer, p -> new Entry());
         synchronized (e) {
             for (Multiaddr a : addresses) {
-                Multiaddr bare = a.decapsulate(io.gridoverlay.core.encoding.Protocol.P2P).orElse(null);
-                if (bare == null) {
-                    continue;
-                }
-                e.addresses.merge(bare, until, (x, y) -> x.isAfter(y) ? x : y);
+                addLocked(e, a, until);
             }
             updated(e, until.minus(ttl));
         }
         touch(peer);
+    }
+
+    /**
+     * Replaces every address of {@code peer} with the first {@code maxAddressesPerPeer} of {@code addresses},
+     * valid for {@code ttl}: what the peer itself announces (Identify, Identify push) supersedes what was
+     * known, so repeated announcements cannot grow the entry.
+     */
+    public void replaceAddresses(PeerId peer, List<Multiaddr> addresses, Duration ttl) {
+        Instant until = clock.instant().plus(ttl);
+        Entry e = peers.get(peer, p -> new Entry());
+        synchronized (e) {
+            e.addresses.clear();
+            for (Multiaddr a : addresses) {
+                if (e.addresses.size() >= maxAddressesPerPeer) {
+                    break;
+                }
+                addLocked(e, a, until);
+            }
+            updated(e, until.minus(ttl));
+        }
+        touch(peer);
+    }
+
+    /** Adds one address under the cap; the caller holds {@code e}'s monitor. */
+    private void addLocked(Entry e, Multiaddr a, Instant until) {
+        Multiaddr bare = a.decapsulate(io.gridoverlay.core.encoding.Protocol.P2P).orElse(null);
+        if (bare == null) {
+            return;
+        }
+        if (!e.addresses.containsKey(bare) && e.addresses.size() >= maxAddressesPerPeer) {
+            Map.Entry<Multiaddr, Instant> first = null;
+            for (Map.Entry<Multiaddr, Instant> x : e.addresses.entrySet()) {
+                if (first == null || x.getValue().isBefore(first.getValue())) {
+                    first = x;
+                }
+            }
+            if (first == null || !first.getValue().isBefore(until)) {
+                return;
+            }
+            e.addresses.remove(first.getKey());
+        }
+        e.addresses.merge(bare, until, (x, y) -> x.isAfter(y) ? x : y);
     }
 
     /** The unexpired addresses of {@code peer}, oldest first. */
@@ -261,6 +309,7 @@ public final class PeerStore {
     /** Builds a {@link PeerStore}. Not thread-safe. */
     public static final class Builder {
         private int maxPeers = DEFAULT_MAX_PEERS;
+        private int maxAddressesPerPeer = DEFAULT_MAX_ADDRESSES_PER_PEER;
         private Duration idleRetention = DEFAULT_IDLE_RETENTION;
         private Clock clock = Clock.systemUTC();
 
@@ -272,6 +321,15 @@ public final class PeerStore {
                 throw new IllegalArgumentException("maxPeers must be positive, got " + maxPeers);
             }
             this.maxPeers = maxPeers;
+            return this;
+        }
+
+        /** Most addresses kept per peer (default {@value PeerStore#DEFAULT_MAX_ADDRESSES_PER_PEER}); must be positive. */
+        public Builder maxAddressesPerPeer(int max) {
+            if (max <= 0) {
+                throw new IllegalArgumentException("maxAddressesPerPeer must be positive, got " + max);
+            }
+            this.maxAddressesPerPeer = max;
             return this;
         }
 

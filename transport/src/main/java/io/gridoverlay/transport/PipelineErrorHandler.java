@@ -1,8 +1,5 @@
 package io.gridoverlay.transport;
 
-import io.gridoverlay.transport.multistream.ProtocolNegotiationException;
-import io.gridoverlay.transport.noise.NoiseException;
-import io.gridoverlay.transport.yamux.YamuxException;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -31,8 +28,7 @@ final class PipelineErrorHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable t = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (t instanceof IOException || t instanceof TransportException || t instanceof NoiseException
-                || t instanceof ProtocolNegotiationException || t instanceof YamuxException) {
+        if (t instanceof IOException || t instanceof TransportException) { // every layer's errors (one root)
             LOG.debug("closing connection {}: {}", ctx.channel(), t.toString());
         } else {
             LOG.warn("closing connection {} after an unhandled error", ctx.channel(), cause);

@@ -34,6 +34,9 @@ public final class Stream {
     private volatile String protocol;
     private volatile boolean lazy;
     private StreamHandler handler;
+    /** Application data went out / came in on this stream (see {@link #noteTraffic}). */
+    private volatile boolean sentData;
+    private volatile boolean receivedData;
 
     private Stream(Connection connection, boolean outbound, Negotiation negotiation) {
         this.connection = connection;
@@ -93,6 +96,9 @@ public final class Stream {
      * writes or for {@link #isWritable()}).
      */
     public CompletableFuture<Void> write(ByteBuf data) {
+        if (data.isReadable()) {
+            noteTraffic(true);
+        }
         return typed(yamux.write(data));
     }
 
@@ -106,6 +112,26 @@ public final class Stream {
             }
         });
         return out;
+    }
+
+    /**
+     * Marks an application exchange on the connection once data went both ways on this stream, unless it
+     * carries Identify or Ping (the host's housekeeping, which any peer can make cheaply): what the connection
+     * manager counts as useful traffic.
+     */
+    private void noteTraffic(boolean sent) {
+        String p = protocol;
+        if (p == null || IdentifyService.isIdentifyProtocol(p) || io.gridoverlay.transport.protocol.Ping.PROTOCOL.equals(p)) {
+            return;
+        }
+        if (sent) {
+            sentData = true;
+        } else {
+            receivedData = true;
+        }
+        if (sentData && receivedData) {
+            connection.noteApplicationExchange();
+        }
     }
 
     /** Writes a copy-free wrapper of {@code data}; the array must not change until the future completes. */
@@ -129,9 +155,7 @@ public final class Stream {
                 n.result.completeExceptionally(cause);
                 if (n.confirmed.completeExceptionally(cause)) {
                     releaseCumulation();
-                    if (n.timeout != null) {
-                        n.timeout.cancel(false);
-                    }
+                    cancelTimeout();
                 }
             });
         }
@@ -224,7 +248,14 @@ public final class Stream {
             return;
         }
         yamux = ys;
+        if (negotiation.confirmed.isDone() || ys.isReset()) {
+            // reset (or failed) before the deferred attach ran: no timer, no header (regression: each of
+            // 410 k open-then-reset streams armed a 10 s timer and filled the heap)
+            return;
+        }
+        connection.negotiationTimer(1);
         negotiation.timeout = connection.eventLoop().schedule(() -> {
+            connection.negotiationTimer(-1);
             if (!negotiation.negotiator.isDone()) {
                 failNegotiation(new ProtocolNegotiationException("stream protocol negotiation timed out after "
                         + negotiation.timeoutMillis + " ms"));
@@ -245,7 +276,22 @@ public final class Stream {
         for (String m : messages) {
             MultistreamFrames.write(m, out, MultistreamFrames.DEFAULT_MAX_MESSAGE_LENGTH);
         }
-        yamux.write(out);
+        // The opener's messages are bounded by its protocol list and may not be refused (data follows them);
+        // the responder's replies follow the peer's messages and stay under the write limits. A refused
+        // negotiation write ends the negotiation: the stream would otherwise go on without its messages.
+        CompletableFuture<Void> written = outbound ? yamux.writeOpening(out) : yamux.write(out);
+        written.whenComplete((v, e) -> {
+            if (e == null || yamux.isReset()) {
+                return; // a reset reaches the negotiation through the stream handler, with its own cause
+            }
+            CompletableFuture<String> confirmed = negotiation.confirmed;
+            if (confirmed.isDone() && !confirmed.isCompletedExceptionally()) {
+                yamux.reset(); // agreed already: the peer would read our data without our last reply
+            } else {
+                failNegotiation(new ProtocolNegotiationException("could not send the negotiation: "
+                        + e.getMessage(), e));
+            }
+        });
     }
 
     /**
@@ -259,14 +305,19 @@ public final class Stream {
             return;
         }
         releaseCumulation();
-        if (n.timeout != null) {
-            n.timeout.cancel(false);
-        }
+        cancelTimeout();
         if (yamux != null) {
             yamux.reset();
         }
         if (!failedResult && handler != null) {
             handler.onReset(this); // a lazy stream the caller already has
+        }
+    }
+
+    /** Cancels the negotiation timer if it is armed; event loop only. */
+    private void cancelTimeout() {
+        if (negotiation.timeout != null && negotiation.timeout.cancel(false)) {
+            connection.negotiationTimer(-1);
         }
     }
 
@@ -277,8 +328,11 @@ public final class Stream {
         }
     }
 
-    /** Feeds negotiation bytes; returns once agreed (leftover delivered) or when more bytes are needed. */
-    private void negotiate(ByteBuf data) {
+    /**
+     * Feeds negotiation bytes; returns once agreed (leftover delivered) or when more bytes are needed: the
+     * number of bytes handed on to the handler as data, or -1 while (or if) not agreed.
+     */
+    private int negotiate(ByteBuf data) {
         Negotiation n = negotiation;
         if (n.cumulation == null) {
             n.cumulation = Unpooled.buffer(Math.max(64, data.readableBytes()));
@@ -291,23 +345,21 @@ public final class Stream {
                 String msg = MultistreamFrames.tryDecode(n.cumulation, MultistreamFrames.DEFAULT_MAX_MESSAGE_LENGTH);
                 if (msg == null) {
                     n.cumulation.discardReadBytes();
-                    return;
+                    return -1;
                 }
                 send(n.negotiator.onMessage(msg));
             }
         } catch (ProtocolNegotiationException e) {
             failNegotiation(e);
-            return;
+            return -1;
         }
         String agreed = n.negotiator.selectedProtocol().orElseThrow();
-        if (n.timeout != null) {
-            n.timeout.cancel(false);
-        }
+        cancelTimeout();
         if (!outbound) {
             ProtocolHandler ph = connection.host().protocolHandler(agreed);
             if (ph == null) {
                 failNegotiation(new ProtocolNegotiationException("protocol " + agreed + " was removed"));
-                return;
+                return -1;
             }
             protocol = agreed;
             if (IdentifyService.isIdentifyProtocol(agreed)) {
@@ -317,11 +369,11 @@ public final class Stream {
                 handler = ph.onStream(this);
             } catch (RuntimeException e) {
                 failNegotiation(e);
-                return;
+                return -1;
             }
             if (handler == null) {
                 failNegotiation(new ProtocolNegotiationException("handler of " + agreed + " refused the stream"));
-                return;
+                return -1;
             }
         }
         protocol = agreed;
@@ -331,13 +383,16 @@ public final class Stream {
         }
         ByteBuf leftover = n.cumulation;
         n.cumulation = null;
+        int handedOn = leftover.readableBytes();
         try {
-            if (leftover.isReadable()) {
+            if (handedOn > 0) {
+                noteTraffic(false);
                 handler.onData(this, leftover);
             }
         } finally {
             leftover.release();
         }
+        return handedOn;
     }
 
     /**
@@ -371,10 +426,20 @@ public final class Stream {
                 }
                 if (negotiation.negotiator.isDone()) {
                     if (handler != null && protocol != null) {
+                        if (data.isReadable()) {
+                            noteTraffic(false);
+                        }
                         handler.onData(Stream.this, data);
                     }
                 } else if (!negotiation.confirmed.isDone()) {
-                    negotiate(data);
+                    int length = data.readableBytes();
+                    int handedOn = negotiate(data);
+                    if (handedOn >= 0 && !ys.isAutoConsume() && !ys.isReset()) {
+                        // The handler turned auto-consume off while this chunk was being delivered: it
+                        // consumes the data handed on to it, and the negotiation bytes before that data are
+                        // ours to return to the window (regression: each stream's window shrank by them).
+                        ys.consumed(Math.max(0, length - handedOn));
+                    }
                 }
             }
 

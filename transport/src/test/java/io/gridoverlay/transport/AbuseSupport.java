@@ -40,20 +40,9 @@ import org.slf4j.LoggerFactory;
 final class AbuseSupport {
     private AbuseSupport() {}
 
-    /** Polls {@code condition} every 10 ms until it holds; fails after {@code timeout}. */
+    /** Polls {@code condition} until it holds; fails after {@code timeout} ({@link io.gridoverlay.testing.Conditions}). */
     static void waitUntil(Duration timeout, String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out after " + timeout.toMillis() + " ms waiting until " + what);
-            }
-            try {
-                Thread.sleep(10); // poll interval, not a wait for an event
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted");
-            }
-        }
+        io.gridoverlay.testing.Conditions.waitUntil(timeout, what, condition);
     }
 
     static Multiaddr p2pAddress(Host h) {
@@ -137,7 +126,19 @@ final class AbuseSupport {
 
         /** Connects from {@code local} (e.g. 127.0.0.2 port 0), or from the default address when null. */
         RawPeer(InetSocketAddress target, InetSocketAddress local) throws IOException {
+            this(target, local, 0);
+        }
+
+        /**
+         * Connects from {@code local} (null: the default address) with a socket receive buffer of
+         * {@code receiveBuffer} bytes (0: the system default); a small one makes a peer that does not read
+         * fill the host's side quickly.
+         */
+        RawPeer(InetSocketAddress target, InetSocketAddress local, int receiveBuffer) throws IOException {
             socket = new Socket();
+            if (receiveBuffer > 0) {
+                socket.setReceiveBufferSize(receiveBuffer);
+            }
             socket.setSoTimeout(5000); // before connecting: the host may reset the connection at once
             socket.setTcpNoDelay(true);
             if (local != null) {
@@ -266,6 +267,42 @@ final class AbuseSupport {
             assertThat(readEncryptedMultistream()).isEqualTo(Host.YAMUX);
         }
 
+        /** Connects, negotiates Noise, runs the handshake and negotiates Yamux: ready for raw Yamux frames. */
+        static RawPeer upgraded(InetSocketAddress target, int receiveBuffer) throws IOException {
+            return upgraded(target, null, receiveBuffer);
+        }
+
+        /** As {@link #upgraded(InetSocketAddress, int)}, connecting from {@code local} (null: the default). */
+        static RawPeer upgraded(InetSocketAddress target, InetSocketAddress local, int receiveBuffer)
+                throws IOException {
+            RawPeer raw = new RawPeer(target, local, receiveBuffer);
+            raw.negotiateNoise();
+            raw.handshake();
+            raw.negotiateYamux();
+            return raw;
+        }
+
+        /** Sends {@code frames} (concatenated Yamux frames) in as few Noise frames as they fit in. */
+        void writeYamuxFrames(byte[] frames) throws IOException {
+            int max = 65535 - 16;
+            for (int off = 0; off < frames.length; off += max) {
+                int n = Math.min(max, frames.length - off);
+                writeEncrypted(java.util.Arrays.copyOfRange(frames, off, off + n));
+            }
+        }
+
+        /** Reads Yamux frames until {@code last} matches one (returned); fails on end of stream or timeout. */
+        RawFrame readYamuxUntil(java.util.function.Predicate<RawFrame> last,
+                                java.util.function.Consumer<RawFrame> seen) throws IOException {
+            while (true) {
+                RawFrame f = readYamux();
+                seen.accept(f);
+                if (last.test(f)) {
+                    return f;
+                }
+            }
+        }
+
         /** A Yamux frame as read: the header fields and, for a data frame, its body. */
         record RawFrame(int type, int flags, int streamId, long length, byte[] body) {}
 
@@ -337,6 +374,22 @@ final class AbuseSupport {
             }
         }
     }
+
+    /** One Yamux frame: 12-byte header, then {@code body} (data frames). */
+    static byte[] yamuxFrame(int type, int flags, int streamId, long length, byte[] body) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12 + body.length);
+        b.put((byte) 0).put((byte) type).putShort((short) flags).putInt(streamId).putInt((int) length).put(body);
+        return b.array();
+    }
+
+    static final int DATA = 0;
+    static final int WINDOW_UPDATE = 1;
+    static final int PING = 2;
+    static final int GO_AWAY = 3;
+    static final int SYN = 1;
+    static final int ACK = 2;
+    static final int FIN = 4;
+    static final int RST = 8;
 
     static long readVarint(InputStream in) throws IOException {
         long v = 0;

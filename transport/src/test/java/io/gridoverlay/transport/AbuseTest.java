@@ -40,6 +40,15 @@ import org.junit.jupiter.api.Test;
 class AbuseTest {
     private static final String HOLD = "/hold/1.0.0";
     private static final String SINK = "/sink/1.0.0";
+    /**
+     * A sink stream's share of its first window that the dialer spent on its multistream header and
+     * proposal: the transport consumes those bytes itself, so a sink that never consumes holds one window
+     * less them (before that fix, they stayed unconsumed and the window shrank by them for good).
+     */
+    private static final long SINK_NEGOTIATION_BYTES =
+            io.gridoverlay.transport.multistream.MultistreamFrames.encodedLength(
+                    io.gridoverlay.transport.multistream.MultistreamFrames.PROTOCOL_ID)
+            + io.gridoverlay.transport.multistream.MultistreamFrames.encodedLength(SINK);
 
     private final List<Host> hosts = new ArrayList<>();
     private final Random random = new Random(42);
@@ -367,7 +376,7 @@ class AbuseTest {
             writes.add(w);
         }
         Stream atVictim = sinkStream.orTimeout(10, TimeUnit.SECONDS).join();
-        long window = YamuxConfig.DEFAULT_WINDOW;
+        long window = YamuxConfig.DEFAULT_WINDOW - SINK_NEGOTIATION_BYTES;
         waitUntil(Duration.ofSeconds(10), "the victim holds one full window",
                 () -> atVictim.unconsumedBytes() == window);
         // top the writer's queue up until it refuses; each write is settled (queued or refused) once the
@@ -415,7 +424,9 @@ class AbuseTest {
             sinks.add(st);
             return StreamHandler.discarding();
         });
-        Host writer = host(Host.builder());
+        // the writer queues without pacing itself: 512 KiB on each of 8 streams
+        Host writer = host(Host.builder().yamux(YamuxConfig.builder().maxStreamWriteQueue(1 << 20)
+                .maxSessionWriteQueue(8 << 20).build()));
         Connection c = writer.dial(p2pAddress(victim)).orTimeout(10, TimeUnit.SECONDS).join();
         c.identified().orTimeout(10, TimeUnit.SECONDS).join();
         Connection atVictim = victim.connections(writer.peerId()).get(0);
@@ -426,7 +437,7 @@ class AbuseTest {
                 st.write(randomBytes(64 * 1024));
             }
         }
-        long window = YamuxConfig.DEFAULT_WINDOW;
+        long window = YamuxConfig.DEFAULT_WINDOW - SINK_NEGOTIATION_BYTES;
         waitUntil(Duration.ofSeconds(10), "every stream holds one full window", () -> sinks.size() == maxStreams
                 && sinks.stream().allMatch(st -> st.unconsumedBytes() == window));
         // a further stream is refused: the connection's buffering is bounded by maxStreams windows
@@ -436,6 +447,377 @@ class AbuseTest {
         assertThat(total).isEqualTo(maxStreams * window);
         assertThat(c.isOpen()).isTrue();
         assertServesFreshPeer(victim);
+    }
+
+    // ------------------------------------------------------------------ issue 14: the muxer
+
+    /** The one connection the victim has, once registered. */
+    private static Connection onlyConnection(Host victim) {
+        waitUntil(Duration.ofSeconds(5), "the raw connection is registered", () -> victim.connections().size() == 1);
+        return victim.connections().get(0);
+    }
+
+    /** Bytes the victim has queued on {@code c}'s channel and not yet handed to the socket. */
+    private static long pendingOutbound(Connection c) {
+        io.netty.channel.ChannelOutboundBuffer b = c.channel().unsafe().outboundBuffer();
+        return b == null ? 0 : b.totalPendingWriteBytes();
+    }
+
+    /**
+     * Regression (issue 14, finding 1): every Yamux ping request was answered at once, also while the
+     * connection was unwritable, and the host never stopped reading: a peer that sends pings and reads
+     * nothing piled the answers up in the host's outbound buffer (~13 MB of pings filled a 256 MiB heap).
+     * Now the host stops reading while the channel is unwritable and answers only the latest ping then.
+     */
+    @Test
+    void pingFloodFromPeerThatDoesNotReadIsBounded() throws Exception {
+        Host victim = victim();
+        int pings = 300_000; // 3.6 MB of requests; before the fix the answers queued up at the victim
+        try (RawPeer raw = RawPeer.upgraded(socketAddress(victim), 4096)) {
+            Connection c = onlyConnection(victim);
+            java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i <= pings; i++) { // the last one, opaque == pings, marks the end
+                batch.writeBytes(AbuseSupport.yamuxFrame(AbuseSupport.PING, AbuseSupport.SYN, 0, i, new byte[0]));
+            }
+            byte[] all = batch.toByteArray();
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    raw.writeYamuxFrames(all);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            // either the victim stopped reading (the fix) or it read every ping (before the fix)
+            waitUntil(Duration.ofSeconds(30), "the flood was read or the victim stopped reading", () -> writer.isDone()
+                    || !c.channel().config().isAutoRead() && !c.channel().isWritable());
+            assertThat(pendingOutbound(c)).as("bytes queued at the victim for a peer that does not read")
+                    .isLessThan(1L << 20);
+            writer.orTimeout(30, TimeUnit.SECONDS).join();
+            // now read: the answer to the last ping comes, and only a few answers before it
+            int[] answers = {0};
+            raw.readYamuxUntil(f -> f.type() == AbuseSupport.PING && f.length() == pings, f -> {
+                if (f.type() == AbuseSupport.PING && (f.flags() & AbuseSupport.ACK) != 0) {
+                    answers[0]++;
+                }
+            });
+            assertThat(answers[0]).as("ping answers written for " + pings + " pings").isLessThan(pings / 10);
+            assertServesFreshPeer(victim);
+        }
+    }
+
+    /**
+     * Regression (issue 14, finding 3): a Data frame header announcing 16 MiB made the decoder buffer up to
+     * 16 MiB before the stream's window was checked (12 such connections exhausted direct memory). The
+     * announced length is now checked against the stream's credit when the header arrives: a protocol error.
+     */
+    @Test
+    void dataFrameLargerThanTheStreamWindowIsRejectedOnItsHeader() throws Exception {
+        Host victim = victim();
+        try (RawPeer raw = RawPeer.upgraded(socketAddress(victim), 0)) {
+            onlyConnection(victim);
+            raw.writeYamuxFrames(AbuseSupport.yamuxFrame(AbuseSupport.WINDOW_UPDATE, AbuseSupport.SYN, 1, 0, new byte[0]));
+            // the header says 16 MiB; only 1 KiB follows, and the window is 256 KiB
+            raw.writeYamuxFrames(AbuseSupport.yamuxFrame(AbuseSupport.DATA, 0, 1, 16 << 20, new byte[1024]));
+            RawPeer.RawFrame goAway = raw.readYamuxUntil(f -> f.type() == AbuseSupport.GO_AWAY, f -> { });
+            assertThat(goAway.length()).as("go-away code: protocol error").isEqualTo(1);
+            raw.awaitClosedByHost(Duration.ofSeconds(5));
+        }
+        waitUntil(Duration.ofSeconds(5), "the connection is dropped", () -> victim.connections().isEmpty());
+        assertServesFreshPeer(victim);
+    }
+
+    /**
+     * Regression (issue 14, finding 5): a stream opened and reset at once still armed a 10 s negotiation
+     * timer (the reset arrived before the deferred attach): 410 k such pairs in 3 s filled the heap.
+     */
+    @Test
+    void openThenResetStreamsDoNotEachArmANegotiationTimer() throws Exception {
+        Host victim = victim();
+        int pairs = 200; // within the default inbound stream burst
+        try (RawPeer raw = RawPeer.upgraded(socketAddress(victim), 0)) {
+            Connection c = onlyConnection(victim);
+            java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < pairs; i++) {
+                int id = 1 + 2 * i;
+                batch.writeBytes(AbuseSupport.yamuxFrame(AbuseSupport.WINDOW_UPDATE, AbuseSupport.SYN, id, 0, new byte[0]));
+                batch.writeBytes(AbuseSupport.yamuxFrame(AbuseSupport.WINDOW_UPDATE, AbuseSupport.RST, id, 0, new byte[0]));
+            }
+            batch.writeBytes(AbuseSupport.yamuxFrame(AbuseSupport.PING, AbuseSupport.SYN, 0, 777, new byte[0]));
+            raw.writeYamuxFrames(batch.toByteArray());
+            raw.readYamuxUntil(f -> f.type() == AbuseSupport.PING && f.length() == 777, f -> { });
+            // the ping answer comes after every SYN/RST pair was handled; the deferred attach tasks run next
+            c.eventLoop().submit(() -> { }).syncUninterruptibly();
+            // only the victim's own identify stream to the raw peer, which never answers it, is negotiating
+            assertThat(c.negotiatingStreams()).as("negotiation timers armed").isEqualTo(1);
+        }
+    }
+
+    /**
+     * Regression (issue 14, finding 5): inbound stream opens were not rate-limited. Each session now has a
+     * token bucket ({@link YamuxConfig#inboundStreamBurst()}, {@link YamuxConfig#inboundStreamRate()}): an
+     * open beyond it is reset with the rate-limited code.
+     */
+    @Test
+    void inboundStreamOpensAreRateLimitedPerSession() throws Exception {
+        Host victim = victim();
+        int pairs = 4000;
+        try (RawPeer raw = RawPeer.upgraded(socketAddress(victim), 0)) {
+            onlyConnection(victim);
+            java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < pairs; i++) {
+                int id = 1 + 2 * i;
+                batch.writeBytes(AbuseSupport.yamuxFrame(AbuseSupport.WINDOW_UPDATE, AbuseSupport.SYN, id, 0, new byte[0]));
+                batch.writeBytes(AbuseSupport.yamuxFrame(AbuseSupport.WINDOW_UPDATE, AbuseSupport.RST, id, 0, new byte[0]));
+            }
+            batch.writeBytes(AbuseSupport.yamuxFrame(AbuseSupport.PING, AbuseSupport.SYN, 0, 777, new byte[0]));
+            long start = System.nanoTime();
+            raw.writeYamuxFrames(batch.toByteArray());
+            int[] rateLimited = {0};
+            raw.readYamuxUntil(f -> f.type() == AbuseSupport.PING && f.length() == 777, f -> {
+                if (f.type() == AbuseSupport.WINDOW_UPDATE && (f.flags() & AbuseSupport.RST) != 0
+                        && f.length() == StreamResetException.RATE_LIMITED) {
+                    rateLimited[0]++;
+                }
+            });
+            double seconds = (System.nanoTime() - start) / 1e9;
+            YamuxConfig y = YamuxConfig.defaults();
+            long allowed = y.inboundStreamBurst() + (long) Math.ceil(seconds * y.inboundStreamRate());
+            assertThat(rateLimited[0]).as("opens refused as rate limited").isGreaterThanOrEqualTo((int) (pairs - allowed));
+            assertThat(rateLimited[0]).isPositive();
+        }
+        assertServesFreshPeer(victim);
+    }
+
+    /**
+     * Regression (issue 14, finding 6): per-IP limits applied only to pending handshakes, so one address
+     * could hold every established connection slot. Established connections are now limited per IP address
+     * (and per /24 or IPv6 /48).
+     */
+    @Test
+    void oneAddressCannotHoldEveryConnectionSlot() {
+        Host victim = host(Host.builder().limits(ConnectionLimits.builder().maxConnectionsPerIp(2)
+                .limitLoopback(true).build()));
+        List<Connection> held = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            held.add(host(Host.builder()).dial(p2pAddress(victim)).orTimeout(10, TimeUnit.SECONDS).join());
+        }
+        Host third = host(Host.builder());
+        // the victim closes the third connection from 127.0.0.1 as soon as it is upgraded
+        CompletableFuture<Connection> dial = third.dial(p2pAddress(victim));
+        waitUntil(Duration.ofSeconds(10), "the third connection is refused or closed", () -> dial.isCompletedExceptionally()
+                || dial.isDone() && !dial.join().isOpen());
+        waitUntil(Duration.ofSeconds(5), "the victim holds two connections", () -> victim.connections().size() == 2);
+        // a slot freed is a slot available again
+        held.get(0).close().orTimeout(5, TimeUnit.SECONDS).join();
+        waitUntil(Duration.ofSeconds(5), "the victim frees the slot", () -> victim.connections().size() == 1);
+        Connection again = third.dial(p2pAddress(victim)).orTimeout(10, TimeUnit.SECONDS).join();
+        assertThat(Ping.ping(again).orTimeout(10, TimeUnit.SECONDS).join()).isPositive();
+    }
+
+    /**
+     * Regression (issue 14, finding 6): trimming spared every connection with an open application stream and
+     * closed the oldest idle ones, so one address opening many connections, each holding an idle stream, had
+     * an honest peer's idle connection closed at the next trim while keeping all of its own. Trimming now
+     * goes by score ({@link ConnectionManager}): the crowded address's connections, inbound and without any
+     * exchange, go first. The clock is the connection manager's, advanced past the grace period by hand.
+     */
+    @Test
+    void oneAddressWithIdleStreamsCannotGetAnHonestPeerTrimmed() throws Exception {
+        ManualClock clock = new ManualClock(java.time.Instant.parse("2026-06-01T12:00:00Z"));
+        Host victim = host(Host.builder().clock(clock).limits(ConnectionLimits.builder()
+                .lowWater(3).highWater(4).gracePeriod(Duration.ofMinutes(1)).build()));
+        victim.setStreamHandler(HOLD, s -> StreamHandler.discarding());
+        Host honest = host(Host.builder());
+        Connection c = honest.dial(p2pAddress(victim)).orTimeout(10, TimeUnit.SECONDS).join();
+        c.identified().orTimeout(10, TimeUnit.SECONDS).join();
+        clock.advance(Duration.ofSeconds(30)); // the attacker's connections are all younger than the honest one
+
+        InetSocketAddress attackerAddress = new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0);
+        List<RawPeer> attackers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                RawPeer raw = RawPeer.upgraded(socketAddress(victim), attackerAddress, 0);
+                attackers.add(raw);
+                raw.writeYamux(AbuseSupport.WINDOW_UPDATE, AbuseSupport.SYN, 1, 0, new byte[0]);
+                byte[] proposal = RawPeer.multistream("/multistream/1.0.0", HOLD);
+                raw.writeYamux(AbuseSupport.DATA, 0, 1, proposal.length, proposal);
+            }
+            waitUntil(Duration.ofSeconds(10), "the victim holds six connections with an open stream each",
+                    () -> victim.connections().stream().filter(k -> !k.remotePeer().equals(honest.peerId()))
+                            .filter(k -> k.applicationStreamCount() == 1).count() == 6);
+            assertThat(victim.connections()).hasSize(7); // within the grace period nothing was trimmed
+
+            clock.advance(Duration.ofMinutes(2));
+            assertThat(victim.connectionManager().trim()).isEqualTo(4); // 7 down to the low watermark 3
+            waitUntil(Duration.ofSeconds(10), "the victim is down to the low watermark",
+                    () -> victim.connections().size() == 3);
+            assertThat(victim.connections(honest.peerId())).hasSize(1);
+            assertThat(c.isOpen()).isTrue();
+            assertThat(Ping.ping(c).orTimeout(10, TimeUnit.SECONDS).join()).isPositive();
+        } finally {
+            attackers.forEach(RawPeer::close);
+        }
+    }
+
+    /**
+     * Regression (issue 14, finding 6): an idle Ping stream never timed out, so a peer kept its connection
+     * "in use" (spared by trimming) with one silent stream. Streams now time out after
+     * {@link YamuxConfig#streamIdleTimeout()} without data.
+     */
+    @Test
+    void idlePingStreamIsResetAfterTheStreamIdleTimeout() {
+        Host victim = host(Host.builder().yamux(YamuxConfig.builder().streamIdleTimeout(Duration.ofMillis(300)).build()));
+        Host client = host(Host.builder());
+        Connection c = client.dial(p2pAddress(victim)).orTimeout(10, TimeUnit.SECONDS).join();
+        CompletableFuture<Void> reset = new CompletableFuture<>();
+        c.newStream(Ping.PROTOCOL, new StreamHandler() {
+            @Override
+            public void onData(Stream st, io.netty.buffer.ByteBuf data) {
+            }
+
+            @Override
+            public void onReset(Stream st) {
+                reset.complete(null);
+            }
+        }).orTimeout(10, TimeUnit.SECONDS).join();
+        reset.orTimeout(10, TimeUnit.SECONDS).join();
+        Connection atVictim = victim.connections(client.peerId()).get(0);
+        waitUntil(Duration.ofSeconds(5), "the victim has no stream left", () -> atVictim.applicationStreamCount() == 0);
+        assertThat(c.isOpen()).isTrue();
+    }
+
+    // ------------------------------------------------------------------ issue 14: built-in protocols
+
+    /**
+     * Regression (issue 14, finding 2): per-stream write queues were 16 MiB and the Ping responder echoed
+     * without back-pressure, so 4 ping streams whose reader never opened its window pinned the heap. Now the
+     * responder stops consuming while its stream is not writable (and resets a stream holding more than
+     * {@code Ping.MAX_HELD} bytes), and a session queues at most {@link YamuxConfig#maxSessionWriteQueue()}.
+     */
+    @Test
+    void pingStreamsThatNeverOpenTheirWindowAreBounded() {
+        Host victim = victim();
+        // the attacker may queue a lot itself: 2 MiB of pings per stream
+        Host attacker = host(Host.builder().yamux(YamuxConfig.builder().maxStreamWriteQueue(4 << 20)
+                .maxSessionWriteQueue(16 << 20).build()));
+        Connection c = attacker.dial(p2pAddress(victim)).orTimeout(10, TimeUnit.SECONDS).join();
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            CompletableFuture<Void> reset = new CompletableFuture<>();
+            Stream s = c.newStream(Ping.PROTOCOL, new StreamHandler() {
+                @Override
+                public void onData(Stream st, io.netty.buffer.ByteBuf data) {
+                    // never consumed: the victim's send window closes after 256 KiB of answers
+                }
+
+                @Override
+                public void onReset(Stream st) {
+                    reset.complete(null);
+                }
+            }).orTimeout(10, TimeUnit.SECONDS).join();
+            s.setAutoConsume(false);
+            List<CompletableFuture<Void>> writes = new ArrayList<>();
+            for (int k = 0; k < 32; k++) {
+                writes.add(s.write(randomBytes(64 * 1024)));
+            }
+            CompletableFuture<Void> allWritten = CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+            // before the fix every write goes through (the victim consumes and queues its answers); with it,
+            // the victim stops consuming and resets the stream
+            done.add(CompletableFuture.anyOf(allWritten.exceptionally(e -> null), reset).thenRun(() -> { }));
+        }
+        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).join();
+        Connection atVictim = victim.connections(attacker.peerId()).get(0);
+        long queued = atVictim.muxerSnapshot().orTimeout(5, TimeUnit.SECONDS).join().streams().stream()
+                .mapToLong(io.gridoverlay.transport.yamux.YamuxSessionSnapshot.StreamState::queuedBytes).sum();
+        assertThat(queued).as("bytes the victim queued for a peer that does not read")
+                .isLessThanOrEqualTo(YamuxConfig.defaults().maxSessionWriteQueue());
+        assertServesFreshPeer(victim);
+    }
+
+    /**
+     * Regression (issue 14, finding 4): every Identify push merged its listen addresses into the peer store,
+     * so 230 pushes added 1.5 M addresses. A push now replaces the peer's addresses, at most
+     * {@link PeerStore#DEFAULT_MAX_ADDRESSES_PER_PEER} of them.
+     */
+    @Test
+    void identifyPushesReplaceAPeersAddressesUpToACap() {
+        Host victim = victim();
+        Host pusher = host(Host.builder());
+        Connection c = pusher.dial(p2pAddress(victim)).orTimeout(10, TimeUnit.SECONDS).join();
+        c.identified().orTimeout(10, TimeUnit.SECONDS).join();
+        List<Multiaddr> last = List.of();
+        for (int push = 0; push < 5; push++) {
+            io.gridoverlay.transport.proto.IdentifyProtos.Identify.Builder m =
+                    io.gridoverlay.transport.proto.IdentifyProtos.Identify.newBuilder();
+            List<Multiaddr> addrs = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                Multiaddr a = Multiaddr.parse("/ip4/10." + push + "." + (i / 250) + "." + (i % 250) + "/tcp/4001");
+                addrs.add(a);
+                m.addListenAddrs(com.google.protobuf.ByteString.copyFrom(a.toBytes()));
+            }
+            byte[] body = m.build().toByteArray();
+            byte[] prefix = io.gridoverlay.core.encoding.Varint.encode(body.length);
+            Stream s = c.newStream(IdentifyService.PUSH, StreamHandler.discarding()).orTimeout(10, TimeUnit.SECONDS).join();
+            s.write(Unpooled.wrappedBuffer(prefix, body)).thenCompose(v -> s.closeWrite());
+            Multiaddr marker = addrs.get(0);
+            waitUntil(Duration.ofSeconds(5), "push " + push + " is applied",
+                    () -> victim.peerStore().addresses(pusher.peerId()).contains(marker));
+            last = addrs;
+        }
+        List<Multiaddr> stored = victim.peerStore().addresses(pusher.peerId());
+        assertThat(stored).hasSizeLessThanOrEqualTo(PeerStore.DEFAULT_MAX_ADDRESSES_PER_PEER);
+        assertThat(last).containsAll(stored);
+    }
+
+
+    /**
+     * Regression (issue 14, finding 7): the Ping responder echoed a slice of one shared 32-byte buffer that
+     * it refilled before the echo was sent, so pings A, B, C written together came back as C, C, C.
+     */
+    @Test
+    void pipelinedPingsAreEchoedInOrder() {
+        Host victim = victim();
+        Host pinger = host(Host.builder());
+        Connection c = pinger.dial(p2pAddress(victim)).orTimeout(10, TimeUnit.SECONDS).join();
+        java.io.ByteArrayOutputStream echoed = new java.io.ByteArrayOutputStream();
+        CompletableFuture<byte[]> all = new CompletableFuture<>();
+        byte[] pings = randomBytes(3 * Ping.SIZE);
+        Stream s = c.newStream(Ping.PROTOCOL, new StreamHandler() {
+            @Override
+            public void onData(Stream st, io.netty.buffer.ByteBuf data) {
+                byte[] b = new byte[data.readableBytes()];
+                data.readBytes(b);
+                echoed.writeBytes(b);
+                if (echoed.size() >= pings.length) {
+                    all.complete(echoed.toByteArray());
+                }
+            }
+        }).orTimeout(10, TimeUnit.SECONDS).join();
+        s.write(pings.clone()); // A, B and C in one frame: the responder sees them in one onData
+        assertThat(all.orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(pings);
+    }
+
+    /**
+     * Regression (issue 14, finding 8): every host served {@code /perf/1.0.0}, and a perf client may ask for
+     * 2^63 bytes. Perf is now opt-in ({@link Host.Builder#enablePerf()}).
+     */
+    @Test
+    void perfIsNotServedUnlessEnabled() {
+        Host victim = victim();
+        Host client = host(Host.builder());
+        Connection c = client.dial(p2pAddress(victim)).orTimeout(10, TimeUnit.SECONDS).join();
+        assertThat(c.identified().orTimeout(10, TimeUnit.SECONDS).join().protocols())
+                .contains(Ping.PROTOCOL).doesNotContain(io.gridoverlay.transport.protocol.Perf.PROTOCOL);
+        assertThatThrownBy(() -> io.gridoverlay.transport.protocol.Perf.run(c, 0, Long.MAX_VALUE)
+                .orTimeout(10, TimeUnit.SECONDS).join())
+                .isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(ProtocolNegotiationException.class);
+        assertThat(c.isOpen()).isTrue();
+
+        Host bench = host(Host.builder().enablePerf());
+        Connection b = client.dial(p2pAddress(bench)).orTimeout(10, TimeUnit.SECONDS).join();
+        assertThat(io.gridoverlay.transport.protocol.Perf.run(b, 1024, 4096).orTimeout(10, TimeUnit.SECONDS).join()
+                .downloaded()).isEqualTo(4096);
     }
 
     // ------------------------------------------------------------------ oversized messages

@@ -1,5 +1,6 @@
 package io.gridoverlay.transport;
 
+import static io.gridoverlay.testing.Conditions.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,7 +35,7 @@ class HostTest {
     @BeforeEach
     void start() {
         a = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).build();
-        b = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).build();
+        b = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).enablePerf().build();
         a.start().join();
         b.start().join();
         b.setStreamHandler(ECHO, io.gridoverlay.transport.interop.Echo::serve);
@@ -163,19 +164,4 @@ class HostTest {
         assertThat(Ping.ping(c).orTimeout(10, TimeUnit.SECONDS).join()).isPositive();
     }
 
-    static void waitUntil(java.util.function.BooleanSupplier cond) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            Thread.onSpinWait();
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
 }

@@ -20,6 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -90,11 +92,13 @@ class LazyNegotiationTest {
                 .streamNegotiationTimeout(Duration.ofMillis(300)));
         Connection c = client.dial(p2pAddress(server)).orTimeout(10, TimeUnit.SECONDS).join();
         Collector got = new Collector();
-        Stream s = CompletableFuture.supplyAsync(() -> c.newStream("/nobody/1.0.0", got), c.eventLoop())
-                .thenCompose(opened -> opened.thenApply(st -> {
+        // The reset is attached on the loop before the stream can be handed out, so it runs in the task that
+        // hands it out; attached from the test thread it ran there whenever the stream was already out (rare).
+        Stream s = CompletableFuture.supplyAsync(() -> c.newStream("/nobody/1.0.0", got).thenApply(st -> {
                     st.reset();
                     return st;
-                }))
+                }), c.eventLoop())
+                .thenCompose(opened -> opened)
                 .orTimeout(10, TimeUnit.SECONDS).join();
         assertThatThrownBy(() -> s.protocolConfirmed().orTimeout(10, TimeUnit.SECONDS).join())
                 .isInstanceOf(CompletionException.class).hasMessageContaining("reset locally");
@@ -138,6 +142,76 @@ class LazyNegotiationTest {
                 .hasCauseInstanceOf(StreamRefusedException.class);
         assertThat(got.reset.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(c.isOpen()).isTrue();
+    }
+
+    @Test
+    void aLazyStreamOpenedWhileTheSessionQueueIsFullStillSendsItsProposalFirst() throws Exception {
+        // Regression (seen against js-libp2p as "Missing newline"): the proposal of a stream opened while the
+        // session's write queue was full was refused and dropped, and the data written once the queue had
+        // drained went out alone, so the responder read it as a multistream message and reset the stream.
+        Host server = host(Host.builder());
+        AtomicReference<Stream> held = new AtomicReference<>();
+        AtomicLong heldBytes = new AtomicLong();
+        server.setStreamHandler("/hold/1.0.0", st -> {
+            st.setAutoConsume(false); // the filler's bytes stay unconsumed: its send window closes
+            held.set(st);
+            return (x, d) -> heldBytes.addAndGet(d.readableBytes());
+        });
+        Host client = host(Host.builder().streamNegotiation(StreamNegotiation.LAZY)
+                .yamux(io.gridoverlay.transport.yamux.YamuxConfig.builder().maxSessionWriteQueue(8 * 1024).build()));
+        Connection c = client.dial(p2pAddress(server)).orTimeout(10, TimeUnit.SECONDS).join();
+        Stream filler = c.newStream("/hold/1.0.0", StreamHandler.discarding()).orTimeout(10, TimeUnit.SECONDS).join();
+        int window = io.gridoverlay.transport.yamux.YamuxConfig.DEFAULT_WINDOW;
+        CompletableFuture<Void> filled = filler.write(new byte[window + 16 * 1024]); // 16 KiB stay queued
+        waitUntil(Duration.ofSeconds(10), "the filler's window is used up",
+                () -> heldBytes.get() >= window - 1024 || filled.isDone()); // less its negotiation bytes
+        assertThat(filled).as("the filler's last 16 KiB wait for window").isNotDone();
+
+        Collector got = new Collector();
+        Stream s = c.newStream(ECHO, got).orTimeout(10, TimeUnit.SECONDS).join();
+        held.get().consumed((int) heldBytes.get()); // the window reopens, the session queue drains
+        filler.closeWrite().orTimeout(10, TimeUnit.SECONDS).join();
+        s.write("after a full queue".getBytes(StandardCharsets.UTF_8)).orTimeout(10, TimeUnit.SECONDS).join();
+        assertThat(s.protocolConfirmed().orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(ECHO);
+        waitUntil(Duration.ofSeconds(10), "the echo", () -> got.text.toString().equals("after a full queue"));
+        assertThat(got.reset.getCount()).as("not reset").isEqualTo(1);
+    }
+
+    @Test
+    void negotiationBytesAreReturnedToTheWindowOfAHandlerThatConsumesItself() throws Exception {
+        // Regression: the chunk in which the handler turned auto-consume off also carried the multistream
+        // lines, which nobody consumed: every such stream's window shrank by them for good.
+        Host server = host(Host.builder().yamux(io.gridoverlay.transport.yamux.YamuxConfig.builder()
+                .maxStreamWindow(io.gridoverlay.transport.yamux.YamuxConfig.DEFAULT_WINDOW).build())); // no growth
+        AtomicReference<Stream> held = new AtomicReference<>();
+        AtomicLong heldBytes = new AtomicLong();
+        server.setStreamHandler("/hold/1.0.0", st -> {
+            st.setAutoConsume(false);
+            held.set(st);
+            return (x, d) -> heldBytes.addAndGet(d.readableBytes());
+        });
+        Host client = host(Host.builder());
+        Connection c = client.dial(p2pAddress(server)).orTimeout(10, TimeUnit.SECONDS).join();
+        for (StreamNegotiation mode : List.of(StreamNegotiation.FULL, StreamNegotiation.LAZY)) {
+            heldBytes.set(0);
+            int window = io.gridoverlay.transport.yamux.YamuxConfig.DEFAULT_WINDOW;
+            Stream s = c.newStream(List.of("/hold/1.0.0"), StreamHandler.discarding(), mode)
+                    .orTimeout(10, TimeUnit.SECONDS).join();
+            s.write(new byte[3 * window]);
+            // the first window: what the header and proposal left of it
+            long first = window - io.gridoverlay.transport.multistream.MultistreamFrames.encodedLength(
+                    io.gridoverlay.transport.multistream.MultistreamFrames.PROTOCOL_ID)
+                    - io.gridoverlay.transport.multistream.MultistreamFrames.encodedLength("/hold/1.0.0");
+            waitUntil(Duration.ofSeconds(10), "the first window arrives", () -> heldBytes.get() == first);
+            Thread.sleep(100); // nothing more may come: the window is closed
+            assertThat(heldBytes.get()).isEqualTo(first);
+            // the handler consumes all it got: the peer may send one whole window more, not one less the lines
+            Stream atServer = held.get();
+            atServer.connection().eventLoop().execute(() -> atServer.consumed((int) first));
+            waitUntil(Duration.ofSeconds(10), mode + ": a whole window more arrives",
+                    () -> heldBytes.get() == first + window);
+            s.reset();
+        }
     }
 
     @Test

@@ -234,4 +234,32 @@ class LimitsTest {
         awaitIdle(victim, 3);
         assertThat(conns).allMatch(Connection::isOpen);
     }
+
+    /**
+     * What the connection manager counts as useful traffic: data both ways on an application stream marks
+     * the connection on both sides; Ping and Identify, which any peer can make cheaply, do not.
+     */
+    @Test
+    void anApplicationExchangeIsNotedButPingAndIdentifyAreNot() {
+        Host victim = host();
+        victim.setStreamHandler("/echo/1.0.0", s -> (st, data) -> st.write(data.retain()));
+        Host peer = host();
+        Connection c = dial(peer, p2pAddress(victim));
+        c.identified().orTimeout(10, TimeUnit.SECONDS).join();
+        assertThat(Ping.ping(c).orTimeout(10, TimeUnit.SECONDS).join()).isPositive();
+        Connection atVictim = victim.connections(peer.peerId()).get(0);
+        assertThat(c.lastApplicationExchange()).isNull();
+        assertThat(atVictim.lastApplicationExchange()).isNull();
+        assertThat(victim.connectionManager().score(atVictim))
+                .isEqualTo(-ConnectionManager.NO_EXCHANGE_PENALTY - ConnectionManager.YOUNG_PENALTY);
+
+        CompletableFuture<Void> echoed = new CompletableFuture<>();
+        Stream s = c.newStream("/echo/1.0.0", (st, data) -> echoed.complete(null)).orTimeout(10, TimeUnit.SECONDS).join();
+        s.write(new byte[] {1, 2, 3});
+        echoed.orTimeout(10, TimeUnit.SECONDS).join();
+        assertThat(c.lastApplicationExchange()).isNotNull();
+        waitUntil(Duration.ofSeconds(5), "the victim noted the exchange", () -> atVictim.lastApplicationExchange() != null);
+        // inbound, alone on its address: from young and unproven to recently useful
+        assertThat(victim.connectionManager().score(atVictim)).isEqualTo(ConnectionManager.RECENT_EXCHANGE_BONUS);
+    }
 }

@@ -6,11 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gridoverlay.core.encoding.Multiaddr;
 import io.gridoverlay.core.identity.Ed25519;
 import io.gridoverlay.core.identity.PeerId;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,31 +16,7 @@ class PeerStoreTest {
     private static final Duration RETENTION = Duration.ofHours(1);
     private static final Multiaddr ADDR = Multiaddr.parse("/ip4/10.0.0.2/tcp/4001");
 
-    /** A clock the test moves by hand. */
-    private static final class FakeClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
-    private final FakeClock clock = new FakeClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final PeerStore store = PeerStore.builder().idleRetention(RETENTION).clock(clock).build();
     private final PeerId peer = Ed25519.generate().privateKey().peerId();
 

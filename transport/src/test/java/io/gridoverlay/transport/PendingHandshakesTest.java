@@ -1,15 +1,14 @@
 package io.gridoverlay.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 /** The pending-handshake counter: address grouping, both limits, and release. */
@@ -62,33 +61,37 @@ class PendingHandshakesTest {
         assertThat(p.pending(ip("127.0.0.2"))).isEqualTo(2);
     }
 
-    @Property(tries = 200)
-    void countsStayWithinTheLimitsAndReleaseEverything(
-            @ForAll @IntRange(min = 1, max = 6) int maxTotal, @ForAll @IntRange(min = 1, max = 4) int maxPerGroup,
-            @ForAll @Size(max = 60) List<@IntRange(min = 0, max = 5) Integer> sources) {
-        PendingHandshakes p = new PendingHandshakes(maxTotal, maxPerGroup);
-        List<InetAddress> held = new ArrayList<>();
-        int[] perSource = new int[6];
-        for (int s : sources) {
-            InetAddress a = ip(s < 3 ? "192.0.2." + s : "2001:db8:0:" + s + "::" + s);
-            boolean room = held.size() < maxTotal && perSource[s] < maxPerGroup;
-            String refusal = p.tryAcquire(a);
-            assertThat(refusal == null).isEqualTo(room);
-            if (refusal == null) {
-                held.add(a);
-                perSource[s]++;
+    @Test
+    void countsStayWithinTheLimitsAndReleaseEverything() {
+        qt().withFixedSeed(0x9D01L).withExamples(200)
+                .forAll(integers().between(1, 6),
+                        integers().between(1, 4),
+                        lists().of(integers().between(0, 5)).ofSizeBetween(0, 60))
+                .checkAssert((maxTotal, maxPerGroup, sources) -> {
+            PendingHandshakes p = new PendingHandshakes(maxTotal, maxPerGroup);
+            List<InetAddress> held = new ArrayList<>();
+            int[] perSource = new int[6];
+            for (int s : sources) {
+                InetAddress a = ip(s < 3 ? "192.0.2." + s : "2001:db8:0:" + s + "::" + s);
+                boolean room = held.size() < maxTotal && perSource[s] < maxPerGroup;
+                String refusal = p.tryAcquire(a);
+                assertThat(refusal == null).isEqualTo(room);
+                if (refusal == null) {
+                    held.add(a);
+                    perSource[s]++;
+                }
+                assertThat(p.total()).isEqualTo(held.size()).isLessThanOrEqualTo(maxTotal);
+                assertThat(p.pending(a)).isEqualTo(perSource[s]).isLessThanOrEqualTo(maxPerGroup);
+                if (s % 2 == 0 && !held.isEmpty()) { // interleave releases
+                    InetAddress r = held.remove(0);
+                    p.release(r);
+                    perSource[indexOf(r)]--;
+                }
             }
-            assertThat(p.total()).isEqualTo(held.size()).isLessThanOrEqualTo(maxTotal);
-            assertThat(p.pending(a)).isEqualTo(perSource[s]).isLessThanOrEqualTo(maxPerGroup);
-            if (s % 2 == 0 && !held.isEmpty()) { // interleave releases
-                InetAddress r = held.remove(0);
-                p.release(r);
-                perSource[indexOf(r)]--;
-            }
-        }
-        held.forEach(p::release);
-        assertThat(p.total()).isZero();
-        assertThat(p.groups()).isZero();
+            held.forEach(p::release);
+            assertThat(p.total()).isZero();
+            assertThat(p.groups()).isZero();
+        });
     }
 
     private static int indexOf(InetAddress a) {

@@ -63,7 +63,7 @@ public final class EcdsaPublicKey extends PublicKey {
     }
 
     @Override
-    public boolean verify(byte[] data, byte[] signature) {
+    boolean verifySignature(byte[] data, byte[] signature) {
         return EcSupport.verify(EcSupport.P256, point, data, signature);
     }
 

@@ -34,7 +34,7 @@ public final class Ed25519PublicKey extends PublicKey {
     }
 
     @Override
-    public boolean verify(byte[] data, byte[] signature) {
+    boolean verifySignature(byte[] data, byte[] signature) {
         if (signature.length != Ed25519.SIGNATURE_LENGTH) {
             return false;
         }

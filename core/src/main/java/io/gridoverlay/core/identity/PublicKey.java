@@ -30,9 +30,15 @@ public abstract sealed class PublicKey
 
     /**
      * Whether {@code signature} is a valid signature of {@code data} by this key, following the signing
-     * rules of the peer-ids spec for the key type.
+     * rules of the peer-ids spec for the key type. A successful outcome is remembered in the process-wide
+     * {@link SignatureCaches} under a digest of key, data and signature, so repeating it costs one SHA-256.
      */
-    public abstract boolean verify(byte[] data, byte[] signature);
+    public final boolean verify(byte[] data, byte[] signature) {
+        return SignatureCaches.verify(this, data, signature);
+    }
+
+    /** The verification itself, without the cache. */
+    abstract boolean verifySignature(byte[] data, byte[] signature);
 
     /** A copy of the key-type-specific encoding carried in the protobuf {@code Data} field. */
     public abstract byte[] raw();
@@ -64,11 +70,16 @@ public abstract sealed class PublicKey
 
     /**
      * Decodes a libp2p {@code PublicKey} protobuf strictly: both fields, in order, no other fields or
-     * trailing bytes, minimal varints, a known key type and a valid key of that type.
+     * trailing bytes, minimal varints, a known key type and a valid key of that type. Keys decoded before
+     * are returned from the process-wide {@link SignatureCaches} (found by their full encoding).
      *
      * @throws InvalidKeyException if {@code bytes} is not such a key
      */
     public static PublicKey decode(byte[] bytes) {
+        return SignatureCaches.decode(bytes);
+    }
+
+    static PublicKey decodeUncached(byte[] bytes) {
         KeyProto.Message m = KeyProto.decode(bytes, MAX_ENCODED_LENGTH, "public key");
         return fromRaw(m.type(), m.data());
     }

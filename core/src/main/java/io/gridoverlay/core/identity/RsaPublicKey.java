@@ -99,7 +99,7 @@ public final class RsaPublicKey extends PublicKey {
     }
 
     @Override
-    public boolean verify(byte[] data, byte[] signature) {
+    boolean verifySignature(byte[] data, byte[] signature) {
         try {
             Signature verifier = Signature.getInstance("SHA256withRSA");
             verifier.initVerify(jdkKey);

@@ -40,7 +40,7 @@ public final class Secp256k1PublicKey extends PublicKey {
     }
 
     @Override
-    public boolean verify(byte[] data, byte[] signature) {
+    boolean verifySignature(byte[] data, byte[] signature) {
         return EcSupport.verify(EcSupport.SECP256K1, point, data, signature);
     }
 

@@ -13,8 +13,10 @@ import java.util.Map;
  * deployment record in an envelope (see {@link SignedDeployment#openEnvelope}). Valid when the record
  * verifies (signatures, requirement, expiry) and matches the key. Highest version wins; two valid records
  * with one version and different digests raise an {@link EquivocationException}; with one digest, the copy
- * carrying more signatures wins. A replacement that is exactly the next version must chain to the stored one.
- * Stateless and thread-safe.
+ * carrying more signatures wins. A stored record is replaced only by more signatures on the same version or
+ * by the next version, which must chain to it ({@link SignedDeployment#verifySuccessorOf}); a replacement
+ * more than one version ahead is refused, since nothing here can check the versions it skips (each one must
+ * satisfy the requirement of the one before). Stateless and thread-safe.
  */
 public final class DeploymentRecordValidator implements RecordValidator {
     public static final String NAMESPACE = "grid-dep";
@@ -98,6 +100,12 @@ public final class DeploymentRecordValidator implements RecordValidator {
         long nv = d.deployment().version();
         if (nv == sv + 1) {
             return d.verifySuccessorOf(stored, now);
+        }
+        if (nv > sv + 1) {
+            // the skipped versions are not held here, so neither the hash chain nor the co-signers they
+            // required can be checked: store v(sv + 1) .. v(nv - 1) first, one at a time
+            return Verification.invalid("deployment " + d.deployment().deploymentId() + " v" + nv
+                    + " skips versions after the stored v" + sv + ": store v" + (sv + 1) + " first");
         }
         if (nv == sv && !Arrays.equals(d.digest(), stored.digest())) {
             return Verification.invalid("deployment " + d.deployment().deploymentId() + " v" + nv

@@ -232,7 +232,10 @@ public final class SignedDeployment {
     /**
      * {@link #verify(Instant)} plus the chain rules against {@code previous}, the version this one
      * replaces: same id, owner and node; version + 1; previous digest equals {@code previous}'s digest; a
-     * workload keeps its type; an unchanged workload keeps its version.
+     * workload keeps its type; an unchanged workload keeps its version; and the signatures of this version
+     * also satisfy {@code previous}'s requirement (its required signers signed and its weight is reached):
+     * the rule set in force authorises every change, a change of the rule set included. A signer listed
+     * only in {@code previous} therefore has to stay listed (optional, say) in this version to sign it.
      */
     public Verification<SignedDeployment> verifySuccessorOf(SignedDeployment previous, Instant now) {
         Verification<SignedDeployment> own = verify(now);
@@ -258,6 +261,11 @@ public final class SignedDeployment {
         if (!prev.nodeId().equals(cur.nodeId())) {
             return Verification.invalid("deployment " + id + ": target node changed");
         }
+        Optional<String> unmet = unmetRequirement(prev.requirement());
+        if (unmet.isPresent()) {
+            return Verification.invalid("deployment " + id + " does not satisfy the signature requirement of v"
+                    + prev.version() + ": " + unmet.get());
+        }
         for (Workload w : cur.workloads()) {
             Optional<Workload> before = prev.workload(w.name());
             if (before.isPresent()) {
@@ -279,6 +287,30 @@ public final class SignedDeployment {
             }
         }
         return own;
+    }
+
+    /**
+     * Why the signatures of this version fall short of {@code req} (e.g. the previous version's requirement,
+     * which {@link #verifySuccessorOf} applies), or empty when they satisfy it. Signatures by keys {@code req}
+     * does not list count nothing. Meaningful after {@link #verify(Instant)} checked every signature.
+     */
+    public Optional<String> unmetRequirement(SignatureRequirement req) {
+        Set<PublicKey> signers = new HashSet<>();
+        for (Signature s : signatures) {
+            signers.add(s.signer());
+        }
+        long weight = 0;
+        for (SignatureRequirement.Request r : req.requests()) {
+            if (signers.contains(r.signer())) {
+                weight += r.weight();
+            } else if (r.required()) {
+                return Optional.of("required signer " + r.signer().peerId() + " has not signed");
+            }
+        }
+        if (weight < req.weightRequired()) {
+            return Optional.of("signed weight " + weight + " is below the required " + req.weightRequired());
+        }
+        return Optional.empty();
     }
 
     /** Wraps the record in a libp2p envelope signed by {@code publisher} (for storage and transfer). */

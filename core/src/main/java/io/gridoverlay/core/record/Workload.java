@@ -39,8 +39,8 @@ public record Workload(String name, String type, int version, byte[] data, Strin
         return data.length;
     }
 
-    /** Same content, possibly another {@code version}. */
-    boolean sameContentAs(Workload o) {
+    /** Whether {@code o} has the same content (name, type, data, description, metadata), whatever its {@code version}. */
+    public boolean sameContentAs(Workload o) {
         return name.equals(o.name) && type.equals(o.type) && Arrays.equals(data, o.data)
                 && description.equals(o.description) && metadata.equals(o.metadata);
     }

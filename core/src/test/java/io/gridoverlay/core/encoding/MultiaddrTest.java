@@ -1,19 +1,22 @@
 package io.gridoverlay.core.encoding;
 
+import static io.gridoverlay.testing.Generators.ANY_SIZE;
+import static io.gridoverlay.testing.Generators.bytes;
+import static io.gridoverlay.testing.Generators.oneOf;
+import static io.gridoverlay.testing.Generators.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import java.util.HexFormat;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 class MultiaddrTest {
     private static final HexFormat HEX = HexFormat.of();
@@ -118,38 +121,41 @@ class MultiaddrTest {
         assertThatThrownBy(() -> Multiaddr.fromBytes(new byte[0])).isInstanceOf(DecodingException.class);
     }
 
-    @Property
-    void generatedAddressesRoundTripThroughBothForms(@ForAll("addresses") String text) {
-        Multiaddr m = Multiaddr.parse(text);
-        assertThat(Multiaddr.parse(m.toString())).isEqualTo(m);
-        assertThat(Multiaddr.fromBytes(m.toBytes())).isEqualTo(m);
-        assertThat(Multiaddr.fromBytes(m.toBytes()).toString()).isEqualTo(m.toString());
-    }
-
-    @Property
-    void arbitraryBytesDecodeOrFailWithTheTypedException(@ForAll byte[] bytes) {
-        try {
-            Multiaddr m = Multiaddr.fromBytes(bytes);
-            assertThat(m.toBytes()).isEqualTo(bytes);
+    @Test
+    void generatedAddressesRoundTripThroughBothForms() {
+        qt().withFixedSeed(0x3A01L).withExamples(1000).forAll(addresses())
+                .checkAssert(text -> {
+            Multiaddr m = Multiaddr.parse(text);
             assertThat(Multiaddr.parse(m.toString())).isEqualTo(m);
-        } catch (DecodingException expected) {
-            // the only permitted failure
-        }
+            assertThat(Multiaddr.fromBytes(m.toBytes())).isEqualTo(m);
+            assertThat(Multiaddr.fromBytes(m.toBytes()).toString()).isEqualTo(m.toString());
+        });
     }
 
-    @Provide
-    Arbitrary<String> addresses() {
-        Arbitrary<String> ip4 = Arbitraries.integers().between(0, 255).list().ofSize(4)
+    @Test
+    void arbitraryBytesDecodeOrFailWithTheTypedException() {
+        qt().withFixedSeed(0x3A02L).withExamples(1000).forAll(bytes(0, ANY_SIZE))
+                .checkAssert(bytes -> {
+            try {
+                Multiaddr m = Multiaddr.fromBytes(bytes);
+                assertThat(m.toBytes()).isEqualTo(bytes);
+                assertThat(Multiaddr.parse(m.toString())).isEqualTo(m);
+            } catch (DecodingException expected) {
+                // the only permitted failure
+            }
+        });
+    }
+
+    private static Gen<String> addresses() {
+        Gen<String> ip4 = lists().of(integers().between(0, 255)).ofSize(4)
                 .map(l -> "/ip4/" + l.get(0) + "." + l.get(1) + "." + l.get(2) + "." + l.get(3));
-        Arbitrary<String> ip6 = Arbitraries.integers().between(0, 0xFFFF).list().ofSize(8)
+        Gen<String> ip6 = lists().of(integers().between(0, 0xFFFF)).ofSize(8)
                 .map(l -> "/ip6/" + String.join(":", l.stream().map(Integer::toHexString).toList()));
-        Arbitrary<String> dns = Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(20)
-                .map(s -> "/dns4/" + s + ".example");
-        Arbitrary<String> host = Arbitraries.oneOf(ip4, ip6, dns);
-        Arbitrary<String> port = Arbitraries.integers().between(0, 65535).map(Object::toString);
-        Arbitrary<String> transport = Combinators.combine(Arbitraries.of("tcp", "udp"), port)
-                .as((t, p) -> "/" + t + "/" + p);
-        Arbitrary<String> suffix = Arbitraries.of("", "/tls", "/ws", "/wss", "/quic-v1", "/p2p/" + PEER);
-        return Combinators.combine(host, transport, suffix).as((h, t, s) -> h + t + s);
+        Gen<String> dns = strings("abcdefghijklmnopqrstuvwxyz", 1, 20).map(s -> "/dns4/" + s + ".example");
+        Gen<String> host = Generate.oneOf(ip4, ip6, dns);
+        Gen<String> port = integers().between(0, 65535).map(Object::toString);
+        Gen<String> transport = oneOf("tcp", "udp").zip(port, (t, p) -> "/" + t + "/" + p);
+        Gen<String> suffix = oneOf("", "/tls", "/ws", "/wss", "/quic-v1", "/p2p/" + PEER);
+        return host.zip(transport, suffix, (h, t, x) -> h + t + x);
     }
 }

@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The README's deployment example, kept compiling and passing. Keep the two in sync. */
+/** The deployment example of docs/deploying.md ("Grid records"), kept compiling and passing. Keep the two in sync. */
 class ReadmeExampleTest {
 
     @Test

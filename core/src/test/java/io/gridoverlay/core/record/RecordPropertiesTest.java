@@ -1,24 +1,29 @@
 package io.gridoverlay.core.record;
 
+import static io.gridoverlay.testing.Generators.bytes;
+import static io.gridoverlay.testing.Generators.oneOf;
+import static io.gridoverlay.testing.Generators.strings;
 import static io.gridoverlay.core.record.Fixtures.COSIGNER_A;
 import static io.gridoverlay.core.record.Fixtures.NODE;
 import static io.gridoverlay.core.record.Fixtures.NOW;
 import static io.gridoverlay.core.record.Fixtures.OWNER;
 import static io.gridoverlay.core.record.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.doubles;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import io.gridoverlay.core.encoding.Multiaddr;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.constraints.StringLength;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /** Round trips, tamper evidence and decoder robustness of every grid record. */
 class RecordPropertiesTest {
@@ -33,49 +38,56 @@ class RecordPropertiesTest {
 
     // ------------------------------------------------------------------ generators
 
-    @Provide
-    Arbitrary<CapacityRecord> capacityRecords() {
-        Arbitrary<CapacityRecord.Resources> free = Combinators.combine(Arbitraries.integers().between(0, 64),
-                Arbitraries.longs().between(0, 1L << 40), Arbitraries.longs().between(0, 1L << 44),
-                Arbitraries.longs().between(0, 1L << 46)).as(CapacityRecord.Resources::new);
-        Arbitrary<CapacityRecord.Gpu> gpu = Combinators.combine(Arbitraries.of("nvidia", "AMD", "intel"),
-                Arbitraries.strings().ofMaxLength(20), Arbitraries.longs().between(0, 1L << 40),
-                Arbitraries.integers().between(0, 8)).as((v, m, mem, c) -> new CapacityRecord.Gpu(v, m, mem, c, c / 2));
-        Arbitrary<CapacityRecord.Location> location = Combinators.combine(
-                Arbitraries.of("", "BE", "nl", "US"), Arbitraries.strings().ofMaxLength(30),
-                Arbitraries.integers().between(-90_000_000, 90_000_000),
-                Arbitraries.integers().between(-180_000_000, 180_000_000)).as(CapacityRecord.Location::new);
-        Arbitrary<CapacityRecord.Benchmark> bench = Combinators.combine(Arbitraries.strings().ofMaxLength(20),
-                Arbitraries.doubles(), Arbitraries.strings().ofMaxLength(10)).as(CapacityRecord.Benchmark::new);
-        Arbitrary<Multiaddr> addr = Combinators.combine(Arbitraries.integers().between(0, 255),
-                Arbitraries.integers().between(1, 65535)).as((a, p) -> Multiaddr.parse("/ip4/10.0.0." + a + "/tcp/" + p));
-        Arbitrary<Instant> issued = Arbitraries.longs().between(0, 4_000_000_000_000L).map(Instant::ofEpochMilli);
-        return Combinators.combine(free, free, gpu.list().ofMaxSize(4), location, bench.list().ofMaxSize(3),
-                addr.list().ofMaxSize(3), Arbitraries.longs().between(0, Long.MAX_VALUE),
-                Arbitraries.of(CapacityRecord.Certification.values())).as((f, extra, gpus, loc, benches, addrs, seq, cert) -> {
-                    CapacityRecord.Resources total = new CapacityRecord.Resources(f.cores() + extra.cores(),
-                            f.memoryBytes() + extra.memoryBytes(), f.ssdBytes() + extra.ssdBytes(),
-                            f.hddBytes() + extra.hddBytes());
-                    CapacityRecord.Builder b = CapacityRecord.builder(NODE.peerId()).seq(seq).farmId(seq / 3)
-                            .issuedAt(T0.plusNanos(seq % 1_000_000_000)).expiresAt(T0.plusSeconds(3600))
-                            .total(total).free(f).gpus(gpus).location(loc).certification(cert).listenAddrs(addrs)
-                            .publicIps((int) (seq % 5), 1)
-                            .price(new CapacityRecord.Price("TFT", seq % 1000, 1, 2, 3, 4));
-                    benches.forEach(b::addBenchmark);
-                    return b.build();
-                });
+    private static Gen<CapacityRecord> capacityRecords() {
+        Gen<CapacityRecord.Resources> free = integers().between(0, 64).zip(longs().between(0, 1L << 40),
+                longs().between(0, 1L << 44), longs().between(0, 1L << 46), CapacityRecord.Resources::new);
+        Gen<CapacityRecord.Gpu> gpu = oneOf("nvidia", "AMD", "intel").zip(strings(0, 20),
+                longs().between(0, 1L << 40), integers().between(0, 8),
+                (v, m, mem, c) -> new CapacityRecord.Gpu(v, m, mem, c, c / 2));
+        Gen<CapacityRecord.Location> location = oneOf("", "BE", "nl", "US").zip(strings(0, 30),
+                integers().between(-90_000_000, 90_000_000), integers().between(-180_000_000, 180_000_000),
+                CapacityRecord.Location::new);
+        Gen<CapacityRecord.Benchmark> bench = strings(0, 20).zip(doubles().any().assuming(Double::isFinite),
+                strings(0, 10), CapacityRecord.Benchmark::new);
+        Gen<Multiaddr> addr = integers().between(0, 255).zip(integers().between(1, 65535),
+                (a, p) -> Multiaddr.parse("/ip4/10.0.0." + a + "/tcp/" + p));
+        Gen<List<CapacityRecord.Gpu>> gpuLists = lists().of(gpu).ofSizeBetween(0, 4);
+        Gen<List<CapacityRecord.Benchmark>> benchLists = lists().of(bench).ofSizeBetween(0, 3);
+        Gen<List<Multiaddr>> addrLists = lists().of(addr).ofSizeBetween(0, 3);
+        Gen<Long> seqs = longs().between(0, Long.MAX_VALUE);
+        Gen<CapacityRecord.Certification> certs = Generate.enumValues(CapacityRecord.Certification.class);
+        return in -> {
+            CapacityRecord.Resources f = free.generate(in);
+            CapacityRecord.Resources extra = free.generate(in);
+            List<CapacityRecord.Gpu> gpus = gpuLists.generate(in);
+            CapacityRecord.Location loc = location.generate(in);
+            List<CapacityRecord.Benchmark> benches = benchLists.generate(in);
+            List<Multiaddr> addrs = addrLists.generate(in);
+            long seq = seqs.generate(in);
+            CapacityRecord.Certification cert = certs.generate(in);
+            CapacityRecord.Resources total = new CapacityRecord.Resources(f.cores() + extra.cores(),
+                    f.memoryBytes() + extra.memoryBytes(), f.ssdBytes() + extra.ssdBytes(),
+                    f.hddBytes() + extra.hddBytes());
+            CapacityRecord.Builder b = CapacityRecord.builder(NODE.peerId()).seq(seq).farmId(seq / 3)
+                    .issuedAt(T0.plusNanos(seq % 1_000_000_000)).expiresAt(T0.plusSeconds(3600))
+                    .total(total).free(f).gpus(gpus).location(loc).certification(cert).listenAddrs(addrs)
+                    .publicIps((int) (seq % 5), 1)
+                    .price(new CapacityRecord.Price("TFT", seq % 1000, 1, 2, 3, 4));
+            benches.forEach(b::addBenchmark);
+            return b.build();
+        };
     }
 
-    @Provide
-    Arbitrary<Deployment> deployments() {
-        Arbitrary<Workload> workload = Combinators.combine(Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(10),
-                Arbitraries.of("zmachine", "zmount", "network", "ip"),
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(64), Arbitraries.strings().ofMaxLength(20))
-                .as((n, t, d, desc) -> new Workload(n, t, 0, d, desc, ""));
-        return Combinators.combine(Arbitraries.strings().withChars("abcXYZ019._:-").ofMinLength(1).ofMaxLength(40),
-                workload.list().ofMaxSize(6).uniqueElements(Workload::name), Arbitraries.strings().ofMaxLength(50),
-                Arbitraries.longs().between(0, 1L << 40))
-                .as((id, ws, meta, created) -> {
+    private static Gen<Deployment> deployments() {
+        Gen<Workload> workload = strings(ALPHA, 1, 10).zip(oneOf("zmachine", "zmount", "network", "ip"),
+                bytes(0, 64), strings(0, 20), (n, t, d, desc) -> new Workload(n, t, 0, d, desc, ""));
+        Gen<List<Workload>> workloads = lists().of(workload).ofSizeBetween(0, 6).map(ws -> {
+            Map<String, Workload> byName = new LinkedHashMap<>();
+            ws.forEach(w -> byName.putIfAbsent(w.name(), w)); // unique names, as a deployment requires
+            return List.copyOf(byName.values());
+        });
+        return strings("abcXYZ019._:-", 1, 40).zip(workloads, strings(0, 50), longs().between(0, 1L << 40),
+                (id, ws, meta, created) -> {
                     Deployment.Builder b = Deployment.builder(id, OWNER.publicKey(), NODE.peerId()).metadata(meta)
                             .createdAt(Instant.ofEpochMilli(created).plusNanos(created % 997))
                             .expiresAt(Instant.ofEpochMilli(created + 1 + created % 10_000))
@@ -85,58 +97,74 @@ class RecordPropertiesTest {
                 });
     }
 
+    private static final String ALPHA = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
     // ------------------------------------------------------------------ round trips
 
-    @Property(tries = 200)
-    void capacityRecordEncodeDecodeRoundTrip(@ForAll("capacityRecords") CapacityRecord r) {
-        assertThat(CapacityRecord.decode(r.encode())).isEqualTo(r);
+    @Test
+    void capacityRecordEncodeDecodeRoundTrip() {
+        qt().withFixedSeed(0x2E01L).withExamples(200).forAll(capacityRecords())
+                .checkAssert(r -> {
+            assertThat(CapacityRecord.decode(r.encode())).isEqualTo(r);
+        });
     }
 
-    @Property(tries = 100)
-    void capacityRecordSignOpenRoundTrip(@ForAll("capacityRecords") CapacityRecord r) {
-        SignedRecord<CapacityRecord> signed = r.sign(NODE);
-        SignedRecord<CapacityRecord> opened = CapacityRecord.open(signed.toBytes(), T0.plusSeconds(1)).orElseThrow();
-        assertThat(opened.record()).isEqualTo(r);
-        assertThat(opened.toBytes()).isEqualTo(signed.toBytes());
-        JsonCheck.parse(r.toJson());
+    @Test
+    void capacityRecordSignOpenRoundTrip() {
+        qt().withFixedSeed(0x2E02L).withExamples(100).forAll(capacityRecords())
+                .checkAssert(r -> {
+            SignedRecord<CapacityRecord> signed = r.sign(NODE);
+            SignedRecord<CapacityRecord> opened = CapacityRecord.open(signed.toBytes(), T0.plusSeconds(1)).orElseThrow();
+            assertThat(opened.record()).isEqualTo(r);
+            assertThat(opened.toBytes()).isEqualTo(signed.toBytes());
+            JsonCheck.parse(r.toJson());
+        });
     }
 
-    @Property(tries = 100)
-    void signedDeploymentToBytesDecodeRoundTrip(@ForAll("deployments") Deployment d) {
-        SignedDeployment s = SignedDeployment.of(d).sign(OWNER).sign(COSIGNER_A);
-        SignedDeployment back = SignedDeployment.decode(s.toBytes());
-        assertThat(back).isEqualTo(s);
-        assertThat(back.deployment()).isEqualTo(d);
-        assertThat(back.deployment().createdAt()).isEqualTo(d.createdAt());
-        assertThat(back.digest()).isEqualTo(s.digest());
-        assertThat(back.verify(d.createdAt()).isValid()).isTrue();
-        assertThat(SignedDeployment.openEnvelope(s.toEnvelope(OWNER).toBytes())).isEqualTo(s);
-        JsonCheck.parse(s.toJson());
+    @Test
+    void signedDeploymentToBytesDecodeRoundTrip() {
+        qt().withFixedSeed(0x2E03L).withExamples(100).forAll(deployments())
+                .checkAssert(d -> {
+            SignedDeployment s = SignedDeployment.of(d).sign(OWNER).sign(COSIGNER_A);
+            SignedDeployment back = SignedDeployment.decode(s.toBytes());
+            assertThat(back).isEqualTo(s);
+            assertThat(back.deployment()).isEqualTo(d);
+            assertThat(back.deployment().createdAt()).isEqualTo(d.createdAt());
+            assertThat(back.digest()).isEqualTo(s.digest());
+            assertThat(back.verify(d.createdAt()).isValid()).isTrue();
+            assertThat(SignedDeployment.openEnvelope(s.toEnvelope(OWNER).toBytes())).isEqualTo(s);
+            JsonCheck.parse(s.toJson());
+        });
     }
 
-    @Property(tries = 100)
-    void acceptanceRoundTrip(@ForAll("deployments") Deployment d, @ForAll boolean accepted,
-                             @ForAll @StringLength(max = 30) String reason) {
-        SignedDeployment s = SignedDeployment.of(d).sign(OWNER);
-        Acceptance a = accepted ? Acceptance.accept(s, Acceptance.State.PAUSED, NOW) : Acceptance.reject(s, reason, NOW);
-        assertThat(Acceptance.decode(a.encode())).isEqualTo(a);
-        SignedRecord<Acceptance> opened = Acceptance.open(a.sign(NODE).toBytes(), s).orElseThrow();
-        assertThat(opened.record()).isEqualTo(a);
-        JsonCheck.parse(a.toJson());
+    @Test
+    void acceptanceRoundTrip() {
+        qt().withFixedSeed(0x2E04L).withExamples(100).forAll(deployments(), booleans().all(), strings(0, 30))
+                .checkAssert((d, accepted, reason) -> {
+            SignedDeployment s = SignedDeployment.of(d).sign(OWNER);
+            Acceptance a = accepted ? Acceptance.accept(s, Acceptance.State.PAUSED, NOW) : Acceptance.reject(s, reason, NOW);
+            assertThat(Acceptance.decode(a.encode())).isEqualTo(a);
+            SignedRecord<Acceptance> opened = Acceptance.open(a.sign(NODE).toBytes(), s).orElseThrow();
+            assertThat(opened.record()).isEqualTo(a);
+            JsonCheck.parse(a.toJson());
+        });
     }
 
-    @Property(tries = 50)
-    void equivocationProofRoundTrip(@ForAll("deployments") Deployment d, @ForAll @StringLength(min = 1, max = 20) String x) {
-        SignedDeployment a = SignedDeployment.of(d).sign(OWNER);
-        Deployment other = new Deployment(d.deploymentId(), d.version(), d.previousDigest(), d.owner(), d.nodeId(),
-                d.contractRef(), d.workloads(), d.metadata() + x, d.description(), d.createdAt(), d.expiresAt(),
-                d.requirement());
-        SignedDeployment b = SignedDeployment.of(other).sign(OWNER);
-        EquivocationProof p = EquivocationProof.of(a, b);
-        EquivocationProof back = EquivocationProof.decode(p.encode());
-        assertThat(back).isEqualTo(p);
-        assertThat(back.verify().isValid()).isTrue();
-        assertThat(EquivocationProof.of(a, a).verify().isValid()).isFalse();
+    @Test
+    void equivocationProofRoundTrip() {
+        qt().withFixedSeed(0x2E05L).withExamples(50).forAll(deployments(), strings(1, 20))
+                .checkAssert((d, x) -> {
+            SignedDeployment a = SignedDeployment.of(d).sign(OWNER);
+            Deployment other = new Deployment(d.deploymentId(), d.version(), d.previousDigest(), d.owner(), d.nodeId(),
+                    d.contractRef(), d.workloads(), d.metadata() + x, d.description(), d.createdAt(), d.expiresAt(),
+                    d.requirement());
+            SignedDeployment b = SignedDeployment.of(other).sign(OWNER);
+            EquivocationProof p = EquivocationProof.of(a, b);
+            EquivocationProof back = EquivocationProof.decode(p.encode());
+            assertThat(back).isEqualTo(p);
+            assertThat(back.verify().isValid()).isTrue();
+            assertThat(EquivocationProof.of(a, a).verify().isValid()).isFalse();
+        });
     }
 
     // ------------------------------------------------------------------ any single-bit change is detected
@@ -148,40 +176,52 @@ class RecordPropertiesTest {
         return out;
     }
 
-    @Property(tries = 500)
-    void flippedBitInCapacityEnvelopeIsInvalid(@ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int bit) {
-        assertThat(CapacityRecord.open(flip(CAPACITY_ENVELOPE, bit), NOW).isValid()).isFalse();
+    @Test
+    void flippedBitInCapacityEnvelopeIsInvalid() {
+        qt().withFixedSeed(0x2E06L).withExamples(500).forAll(integers().between(0, Integer.MAX_VALUE))
+                .checkAssert(bit -> {
+            assertThat(CapacityRecord.open(flip(CAPACITY_ENVELOPE, bit), NOW).isValid()).isFalse();
+        });
     }
 
-    @Property(tries = 500)
-    void flippedBitInDeploymentRecordIsRejected(@ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int bit) {
-        byte[] tampered = flip(DEPLOYMENT_RECORD, bit);
-        SignedDeployment d;
-        try {
-            d = SignedDeployment.decode(tampered);
-        } catch (InvalidRecordException rejected) {
-            return;
-        }
-        assertThat(d.verify(NOW).isValid()).as("bit %d", Math.floorMod(bit, tampered.length * 8)).isFalse();
+    @Test
+    void flippedBitInDeploymentRecordIsRejected() {
+        qt().withFixedSeed(0x2E07L).withExamples(500).forAll(integers().between(0, Integer.MAX_VALUE))
+                .checkAssert(bit -> {
+            byte[] tampered = flip(DEPLOYMENT_RECORD, bit);
+            SignedDeployment d;
+            try {
+                d = SignedDeployment.decode(tampered);
+            } catch (InvalidRecordException rejected) {
+                return;
+            }
+            assertThat(d.verify(NOW).isValid()).as("bit %d", Math.floorMod(bit, tampered.length * 8)).isFalse();
+        });
     }
 
-    @Property(tries = 500)
-    void flippedBitInAcceptanceEnvelopeIsInvalid(@ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int bit) {
-        assertThat(Acceptance.open(flip(ACCEPTANCE_ENVELOPE, bit), V1A).isValid()).isFalse();
+    @Test
+    void flippedBitInAcceptanceEnvelopeIsInvalid() {
+        qt().withFixedSeed(0x2E08L).withExamples(500).forAll(integers().between(0, Integer.MAX_VALUE))
+                .checkAssert(bit -> {
+            assertThat(Acceptance.open(flip(ACCEPTANCE_ENVELOPE, bit), V1A).isValid()).isFalse();
+        });
     }
 
     /** Proof of two records signed by the owner alone: then every byte is covered by an owner signature. */
     private static final byte[] OWNER_ONLY_PROOF = EquivocationProof.of(
             SignedDeployment.of(V1A.deployment()).sign(OWNER), SignedDeployment.of(V1B.deployment()).sign(OWNER)).encode();
 
-    @Property(tries = 300)
-    void flippedBitInEquivocationProofIsCaught(@ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int bit) {
-        assertThat(EquivocationProof.decode(OWNER_ONLY_PROOF).verify().isValid()).isTrue();
-        try {
-            assertThat(EquivocationProof.decode(flip(OWNER_ONLY_PROOF, bit)).verify().isValid()).isFalse();
-        } catch (InvalidRecordException rejected) {
-            // typed rejection
-        }
+    @Test
+    void flippedBitInEquivocationProofIsCaught() {
+        qt().withFixedSeed(0x2E09L).withExamples(300).forAll(integers().between(0, Integer.MAX_VALUE))
+                .checkAssert(bit -> {
+            assertThat(EquivocationProof.decode(OWNER_ONLY_PROOF).verify().isValid()).isTrue();
+            try {
+                assertThat(EquivocationProof.decode(flip(OWNER_ONLY_PROOF, bit)).verify().isValid()).isFalse();
+            } catch (InvalidRecordException rejected) {
+                // typed rejection
+            }
+        });
     }
 
     // ------------------------------------------------------------------ arbitrary bytes
@@ -221,29 +261,33 @@ class RecordPropertiesTest {
         }
     }
 
-    @Property(tries = 500)
-    void decodersGivenArbitraryBytesOnlyThrowInvalidRecordException(@ForAll @Size(max = 300) byte[] data) {
-        onlyTypedRejections(data);
-        assertThat(CapacityRecord.open(data, NOW).isValid()).isFalse();
-        assertThat(Acceptance.open(data, V1A).isValid()).isFalse();
+    @Test
+    void decodersGivenArbitraryBytesOnlyThrowInvalidRecordException() {
+        qt().withFixedSeed(0x2E10L).withExamples(500).forAll(bytes(0, 300))
+                .checkAssert(data -> {
+            onlyTypedRejections(data);
+            assertThat(CapacityRecord.open(data, NOW).isValid()).isFalse();
+            assertThat(Acceptance.open(data, V1A).isValid()).isFalse();
+        });
     }
 
-    @Property(tries = 500)
-    void decodersGivenMutatedRecordsOnlyThrowInvalidRecordException(
-            @ForAll("realRecords") byte[] record, @ForAll @IntRange(min = 0, max = 100_000) int at,
-            @ForAll @Size(max = 8) byte[] insert, @ForAll @IntRange(max = 8) int cut) {
-        int p = at % (record.length + 1);
-        byte[] out = new byte[record.length - Math.min(cut, record.length - p) + insert.length];
-        System.arraycopy(record, 0, out, 0, p);
-        System.arraycopy(insert, 0, out, p, insert.length);
-        int rest = record.length - p - Math.min(cut, record.length - p);
-        System.arraycopy(record, record.length - rest, out, p + insert.length, rest);
-        onlyTypedRejections(out);
+    @Test
+    void decodersGivenMutatedRecordsOnlyThrowInvalidRecordException() {
+        qt().withFixedSeed(0x2E11L).withExamples(500)
+                .forAll(realRecords(), integers().between(0, 100_000), bytes(0, 8), integers().between(0, 8))
+                .checkAssert((record, at, insert, cut) -> {
+            int p = at % (record.length + 1);
+            byte[] out = new byte[record.length - Math.min(cut, record.length - p) + insert.length];
+            System.arraycopy(record, 0, out, 0, p);
+            System.arraycopy(insert, 0, out, p, insert.length);
+            int rest = record.length - p - Math.min(cut, record.length - p);
+            System.arraycopy(record, record.length - rest, out, p + insert.length, rest);
+            onlyTypedRejections(out);
+        });
     }
 
-    @Provide
-    Arbitrary<byte[]> realRecords() {
-        return Arbitraries.of(List.of(CAPACITY_ENVELOPE, DEPLOYMENT_RECORD, ACCEPTANCE_ENVELOPE,
+    private static Gen<byte[]> realRecords() {
+        return Generate.pick(List.of(CAPACITY_ENVELOPE, DEPLOYMENT_RECORD, ACCEPTANCE_ENVELOPE,
                 Fixtures.capacity(2).encode(), V0.deployment().encodeBody(), V0.toEnvelope(OWNER).toBytes(),
                 Acceptance.accept(V0, Acceptance.State.OK, NOW).encode(), EquivocationProof.of(V1A, V1B).encode()));
     }

@@ -218,6 +218,49 @@ class SignedDeploymentTest {
     }
 
     @Test
+    void ownerAloneCannotDropRequiredCoSigners() {
+        // regression (issue 14, finding 12): the owner alone published v1 with an owner-only requirement and
+        // verifySuccessorOf accepted it, so v0's co-signers bound nothing
+        SignatureRequirement coSigned = new SignatureRequirement(List.of(
+                new SignatureRequirement.Request(OWNER.publicKey(), 1, true),
+                new SignatureRequirement.Request(COSIGNER_A.publicKey(), 1, true),
+                new SignatureRequirement.Request(COSIGNER_B.publicKey(), 1, true)), 3);
+        SignedDeployment v0 = SignedDeployment.of(v0Builder().requirement(coSigned).build())
+                .sign(OWNER).sign(COSIGNER_A).sign(COSIGNER_B);
+        assertThat(v0.verify(NOW).isValid()).isTrue();
+        SignedDeployment ownerOnlyV1 = SignedDeployment.of(DeploymentUpdate.from(v0).createdAt(T0.plusSeconds(1))
+                .requirement(SignatureRequirement.singleSigner(OWNER.publicKey())).build()).sign(OWNER);
+        assertThat(ownerOnlyV1.verify(NOW).isValid()).isTrue(); // valid on its own ...
+        assertThat(reason(ownerOnlyV1.verifySuccessorOf(v0, NOW)))   // ... but not as v0's successor
+                .contains("does not satisfy the signature requirement of v0")
+                .contains("required signer " + COSIGNER_A.peerId());
+        assertThat(DeploymentHistory.verifyChain(List.of(v0, ownerOnlyV1), true, NOW).isValid()).isFalse();
+
+        // the threshold binds as well: owner weight 2 alone is below v0's 3
+        SignedDeployment w0 = v0();
+        SignedDeployment ownerOnlyW1 = SignedDeployment.of(DeploymentUpdate.from(w0).createdAt(T0.plusSeconds(1))
+                .requirement(SignatureRequirement.singleSigner(OWNER.publicKey())).build()).sign(OWNER);
+        assertThat(reason(ownerOnlyW1.verifySuccessorOf(w0, NOW))).contains("signed weight 2 is below the required 3");
+    }
+
+    @Test
+    void successorSignedPerThePreviousRequirementMayChangeTheRequirement() {
+        SignedDeployment v0 = v0(); // owner 2 + one co-signer of weight 1 reach 3
+        SignatureRequirement ownerSuffices = new SignatureRequirement(List.of(
+                new SignatureRequirement.Request(OWNER.publicKey(), 2, true),
+                new SignatureRequirement.Request(COSIGNER_A.publicKey(), 1, false),
+                new SignatureRequirement.Request(COSIGNER_B.publicKey(), 1, false)), 2);
+        SignedDeployment v1 = SignedDeployment.of(DeploymentUpdate.from(v0).createdAt(T0.plusSeconds(1))
+                .requirement(ownerSuffices).build()).sign(OWNER).sign(COSIGNER_A);
+        assertThat(v1.verifySuccessorOf(v0, NOW).isValid()).isTrue();
+        // v1's rule set now governs v2: the owner alone may sign it, and may drop the co-signers
+        SignedDeployment v2 = SignedDeployment.of(DeploymentUpdate.from(v1).createdAt(T0.plusSeconds(2))
+                .requirement(SignatureRequirement.singleSigner(OWNER.publicKey())).build()).sign(OWNER);
+        assertThat(v2.verifySuccessorOf(v1, NOW).isValid()).isTrue();
+        assertThat(DeploymentHistory.verifyChain(List.of(v0, v1, v2), true, NOW).isValid()).isTrue();
+    }
+
+    @Test
     void wrongSuccessorVersionIsRejected() {
         SignedDeployment v0 = v0();
         Deployment skip = DeploymentUpdate.from(v0).version(2, v0.digest()).createdAt(T0.plusSeconds(1)).build();
@@ -509,7 +552,8 @@ class SignedDeploymentTest {
         SignedDeployment v1b = successor(v0, "vm1", new byte[] {8});
         SignedDeployment v2 = successor(v1, "vm1", new byte[] {10});
         assertThat(validator.validateReplacement(key, env(v0), env(v1), NOW).isValid()).isTrue();
-        assertThat(validator.validateReplacement(key, env(v0), env(v2), NOW).isValid()).isTrue();
+        assertThat(reason(validator.validateReplacement(key, env(v0), env(v2), NOW))).contains("skips versions");
+        assertThat(validator.validateReplacement(key, env(v1), env(v2), NOW).isValid()).isTrue();
         assertThat(validator.validateReplacement(key, env(v1), env(v0), NOW).isValid()).isFalse();
         assertThat(reason(validator.validateReplacement(key, env(v1), env(v1b), NOW))).contains("equivocation");
         assertThat(validator.validateReplacement(key, env(v0), env(v0.sign(COSIGNER_B)), NOW).isValid()).isTrue();
@@ -527,6 +571,26 @@ class SignedDeploymentTest {
                 env(SignedDeployment.of(retyped).sign(OWNER).sign(COSIGNER_A)), NOW))).contains("changed type");
         // what is stored no longer decodes: a valid record replaces it
         assertThat(validator.validateReplacement(key, new byte[] {1}, env(v1), NOW).isValid()).isTrue();
+    }
+
+    @Test
+    void versionGapDoesNotSkipTheHashChain() {
+        // regression (issue 14, finding 13): an owner-only v5 naming a bogus previous digest, valid on its own,
+        // replaced a stored 3-signer v0 because only an exact next version was chain-checked
+        SignatureRequirement coSigned = new SignatureRequirement(List.of(
+                new SignatureRequirement.Request(OWNER.publicKey(), 1, true),
+                new SignatureRequirement.Request(COSIGNER_A.publicKey(), 1, true),
+                new SignatureRequirement.Request(COSIGNER_B.publicKey(), 1, true)), 3);
+        SignedDeployment v0 = SignedDeployment.of(v0Builder().requirement(coSigned).build())
+                .sign(OWNER).sign(COSIGNER_A).sign(COSIGNER_B);
+        byte[] bogus = new byte[32];
+        Arrays.fill(bogus, (byte) 0x42);
+        SignedDeployment forgedV5 = SignedDeployment.of(DeploymentUpdate.from(v0).version(5, bogus)
+                .createdAt(T0.plusSeconds(5)).requirement(SignatureRequirement.singleSigner(OWNER.publicKey()))
+                .putWorkload("vm1", "zmachine", new byte[] {66}, "taken over").build()).sign(OWNER);
+        assertThat(validator.validate(key, env(forgedV5), NOW).isValid()).isTrue(); // fine on its own
+        assertThat(reason(validator.validateReplacement(key, env(v0), env(forgedV5), NOW)))
+                .contains("v5 skips versions after the stored v0");
     }
 
     // ------------------------------------------------------------------ rendering

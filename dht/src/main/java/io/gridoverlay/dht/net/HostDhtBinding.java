@@ -1,28 +1,34 @@
 package io.gridoverlay.dht.net;
 
-import io.gridoverlay.dht.KademliaDht;
 import io.gridoverlay.dht.protocol.PeerInfo;
 import io.gridoverlay.transport.Connection;
 import io.gridoverlay.transport.Host;
 import io.gridoverlay.transport.HostListener;
 import io.gridoverlay.transport.IdentifyInfo;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
- * Feeds a {@link KademliaDht}'s routing table from a {@link Host}: a peer whose Identify lists the Kad
- * protocol is a DHT server and is offered to the table (as go-libp2p-kad-dht does on identify events).
+ * Feeds a DHT's routing table from a {@link Host}: a peer whose Identify lists the Kad protocol is a DHT
+ * server and is offered to the table (as go-libp2p-kad-dht does on identify events).
+ *
+ * <p>Thread-safe; the sink is called on the connection's event loop and must not block.
  */
-public final class HostDhtBinding implements HostListener {
-    private final KademliaDht dht;
+public final class HostDhtBinding implements HostListener, AutoCloseable {
+    private final Host host;
     private final String protocol;
+    private final Consumer<PeerInfo> dhtServers;
 
-    private HostDhtBinding(KademliaDht dht, String protocol) {
-        this.dht = dht;
+    private HostDhtBinding(Host host, String protocol, Consumer<PeerInfo> dhtServers) {
+        this.host = host;
         this.protocol = protocol;
+        this.dhtServers = dhtServers;
     }
 
-    /** Starts feeding {@code dht} from {@code host}'s identified peers speaking {@code protocol}. */
-    public static HostDhtBinding bind(Host host, KademliaDht dht, String protocol) {
-        HostDhtBinding b = new HostDhtBinding(dht, protocol);
+    /** Starts offering {@code host}'s identified peers that speak {@code protocol} to {@code dhtServers}. */
+    public static HostDhtBinding bind(Host host, String protocol, Consumer<PeerInfo> dhtServers) {
+        HostDhtBinding b = new HostDhtBinding(Objects.requireNonNull(host, "host"),
+                Objects.requireNonNull(protocol, "protocol"), Objects.requireNonNull(dhtServers, "dhtServers"));
         host.addListener(b);
         return b;
     }
@@ -30,7 +36,13 @@ public final class HostDhtBinding implements HostListener {
     @Override
     public void peerIdentified(Connection connection, IdentifyInfo info) {
         if (info.protocols().contains(protocol)) {
-            dht.addPeer(new PeerInfo(info.peer(), info.listenAddresses()), true);
+            dhtServers.accept(new PeerInfo(info.peer(), info.listenAddresses()));
         }
+    }
+
+    /** Stops feeding the DHT. */
+    @Override
+    public void close() {
+        host.removeListener(this);
     }
 }

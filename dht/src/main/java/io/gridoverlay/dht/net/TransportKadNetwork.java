@@ -57,6 +57,11 @@ public final class TransportKadNetwork implements KadNetwork, AutoCloseable {
     public static final String DEFAULT_PROTOCOL = "/ipfs/kad/1.0.0";
     /** As go-libp2p-kad-dht's {@code dhtStreamIdleTimeout}. */
     public static final Duration DEFAULT_INBOUND_IDLE_TIMEOUT = Duration.ofMinutes(1);
+    /**
+     * Most requests one inbound stream may have decoded and not yet answered (answers not yet handed to the
+     * connection); one more resets the stream: the peer pipelines requests without reading the answers.
+     */
+    static final int MAX_PENDING_REQUESTS = 16;
 
     private static final Logger LOG = LoggerFactory.getLogger(TransportKadNetwork.class);
 
@@ -140,7 +145,9 @@ public final class TransportKadNetwork implements KadNetwork, AutoCloseable {
             return CompletableFuture.failedFuture(new KadNetworkException(Kind.PROTOCOL,
                     request.type() + " request cannot be encoded: " + e.getMessage(), e));
         }
-        if (!peer.addresses().isEmpty()) {
+        // the lookup's addresses may be hearsay: they may bring a peer we cannot dial yet within reach, but
+        // never join addresses the peer store learned first-hand (connection, Identify)
+        if (!peer.addresses().isEmpty() && host.peerStore().addresses(peer.peerId()).isEmpty()) {
             host.peerStore().addAddresses(peer.peerId(), peer.addresses(), PeerStore.TEMPORARY_TTL);
         }
         Outbound exchange = new Outbound(peer.peerId(), request);
@@ -301,6 +308,11 @@ public final class TransportKadNetwork implements KadNetwork, AutoCloseable {
         final PeerInfo from;
         final KadFrameDecoder decoder = new KadFrameDecoder(codec.limits().maxMessageSize());
         CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+        /**
+         * Requests decoded and not yet answered (their answers not yet handed to the connection); counted up
+         * on the event loop, down on whichever thread completes an answer.
+         */
+        final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
         ScheduledFuture<?> idle;
         volatile boolean dead;
 
@@ -351,26 +363,45 @@ public final class TransportKadNetwork implements KadNetwork, AutoCloseable {
                 abort("Kad request from " + from.peerId() + " while not serving");
                 return;
             }
-            tail = tail.thenRunAsync(() -> answer(h, request), handlerExecutor);
+            if (pending.incrementAndGet() > MAX_PENDING_REQUESTS) {
+                abort(pending.get() + " requests pipelined without reading the answers (limit " + MAX_PENDING_REQUESTS + ")");
+                return;
+            }
+            // one request at a time, the next only once the previous answer was handed to the connection: a
+            // peer that does not read its answers stops being served (regression, issue 14 #2: small GET_VALUE
+            // requests answered with large records queued answers without bound)
+            tail = tail.thenComposeAsync(v -> answer(h, request), handlerExecutor)
+                    .whenComplete((v, e) -> pending.decrementAndGet());
         }
 
-        private void answer(KadRequestHandler h, KadRequest request) {
+        /** Answers {@code request}; completes when the answer was handed to the connection. */
+        private CompletableFuture<Void> answer(KadRequestHandler h, KadRequest request) {
+            CompletableFuture<Void> written = answerOrNull(h, request);
+            return written == null ? CompletableFuture.completedFuture(null) : written.handle((v, e) -> {
+                if (e != null && !dead) {
+                    abort("answer could not be written: " + e.getMessage());
+                }
+                return null;
+            });
+        }
+
+        private CompletableFuture<Void> answerOrNull(KadRequestHandler h, KadRequest request) {
             if (dead) {
-                return;
+                return null;
             }
             KadResponse response;
             try {
                 response = h.handle(from, request);
             } catch (KadRequestRejectedException e) {
                 abort(e.getMessage());
-                return;
+                return null;
             } catch (RuntimeException e) {
                 LOG.warn("Kad handler failed on {} from {}", request.type(), from.peerId(), e);
                 abort("handler failure");
-                return;
+                return null;
             }
             if (!request.expectsResponse()) {
-                return;
+                return null;
             }
             byte[] frame;
             try {
@@ -379,9 +410,9 @@ public final class TransportKadNetwork implements KadNetwork, AutoCloseable {
                 LOG.warn("Kad answer to {} from {} cannot be encoded: {}", request.type(), from.peerId(),
                         e.getMessage());
                 abort("unencodable answer");
-                return;
+                return null;
             }
-            stream.write(frame);
+            return stream.write(frame);
         }
 
         private void abort(String why) {

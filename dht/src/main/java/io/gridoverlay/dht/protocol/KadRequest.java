@@ -9,7 +9,7 @@ import java.util.Objects;
  * A Kad request: one of the six libp2p Kad message types, as sent by a client. Immutable; key arrays are
  * copied in and out. The response to a request carries the same {@link #type()}.
  *
- * <p>{@link AddProviderRequest} is fire-and-forget on the wire (go-libp2p-kad-dht writes no response), see
+ * <p>{@link AddProvider} is fire-and-forget on the wire (go-libp2p-kad-dht writes no response), see
  * {@link #expectsResponse()}.
  */
 public sealed interface KadRequest permits KadRequest.FindNode, KadRequest.GetValue, KadRequest.PutValue,

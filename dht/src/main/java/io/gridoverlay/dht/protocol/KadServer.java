@@ -1,9 +1,11 @@
 package io.gridoverlay.dht.protocol;
 
 import io.gridoverlay.core.identity.PeerId;
+import io.gridoverlay.dht.protocol.KadRequestRejectedException.Reason;
 import io.gridoverlay.dht.record.ProviderStore;
 import io.gridoverlay.dht.record.RecordRejectedException;
 import io.gridoverlay.dht.record.RecordStore;
+import io.gridoverlay.dht.routing.IpGroup;
 import io.gridoverlay.dht.routing.Key;
 import io.gridoverlay.dht.routing.RoutingTableConfig;
 import java.util.ArrayList;
@@ -27,10 +29,16 @@ import org.slf4j.LoggerFactory;
  *       validator prefers it) and echoes the request with {@code timeReceived} set; a refused record
  *       throws {@link KadRequestRejectedException}.</li>
  *   <li>ADD_PROVIDER: keeps only the provider entries whose peer id is the sender's and which carry an
- *       address; the answer is not sent on the wire.</li>
+ *       address; the answer is not sent on the wire. A key that has all the providers it keeps refuses a
+ *       new one ({@link KadRequestRejectedException.Reason#PROVIDERS_FULL}).</li>
  *   <li>GET_PROVIDERS: the providers and the closer peers.</li>
  *   <li>PING: an empty PING.</li>
+ *   <li>PUT_VALUE and GET_VALUE of a key in a {@link KeyspaceHandler}'s namespace: answered by that handler.</li>
  * </ul>
+ *
+ * <p>PUT_VALUE and ADD_PROVIDER count against the sender's {@link StoreQuotaConfig quota}, per peer id and
+ * per IP group of the connection ({@code from}'s address); a write over it is refused before the store is
+ * touched.
  *
  * <p>Thread-safe if its collaborators are (the stores are; the {@link ClosestPeersSource} must be). Costs:
  * one closest-k query per FIND_NODE/GET_VALUE/GET_PROVIDERS plus the store operation.
@@ -43,6 +51,9 @@ public final class KadServer implements KadRequestHandler {
     private final RecordStore records;
     private final ProviderStore providers;
     private final int k;
+    private final List<KeyspaceHandler> keyspaces;
+    private final SenderQuota recordQuota;
+    private final SenderQuota providerQuota;
 
     private KadServer(Builder b) {
         this.self = Objects.requireNonNull(b.self, "self");
@@ -50,6 +61,14 @@ public final class KadServer implements KadRequestHandler {
         this.records = Objects.requireNonNull(b.records, "records");
         this.providers = Objects.requireNonNull(b.providers, "providers");
         this.k = b.k;
+        this.keyspaces = List.copyOf(b.keyspaces);
+        StoreQuotaConfig q = b.quota;
+        this.recordQuota = new SenderQuota("record", q.maxRecordsPerPeer(), q.maxRecordBytesPerPeer(),
+                q.maxRecordsPerIpGroup(), q.maxRecordBytesPerIpGroup(), records.config().recordTtl(),
+                records.config().clock(), q.maxTrackedSenders());
+        this.providerQuota = new SenderQuota("provider", q.maxProvidersPerPeer(), Long.MAX_VALUE,
+                q.maxProvidersPerIpGroup(), Long.MAX_VALUE, providers.config().providerTtl(),
+                providers.config().clock(), q.maxTrackedSenders());
     }
 
     public static Builder builder() {
@@ -62,9 +81,12 @@ public final class KadServer implements KadRequestHandler {
             return findNode(from, r);
         } else if (request instanceof KadRequest.GetValue r) {
             byte[] key = r.key();
-            return KadResponse.getValue(key, records.get(key), closer(key, from.peerId()));
+            KeyspaceHandler ks = keyspace(key);
+            return KadResponse.getValue(key, ks != null ? ks.get(from, key) : records.get(key),
+                    closer(key, from.peerId()));
         } else if (request instanceof KadRequest.PutValue r) {
-            return putValue(from, r);
+            KeyspaceHandler ks = keyspace(r.key());
+            return ks != null ? KadResponse.putValue(ks.put(from, r.record())) : putValue(from, r);
         } else if (request instanceof KadRequest.AddProvider r) {
             return addProvider(from, r);
         } else if (request instanceof KadRequest.GetProviders r) {
@@ -86,12 +108,17 @@ public final class KadServer implements KadRequestHandler {
     }
 
     private KadResponse putValue(PeerInfo from, KadRequest.PutValue r) {
+        KadRecord record = r.record();
+        SenderQuota.Reservation charged = recordQuota.reserve(from.peerId(), IpGroup.of(from.addresses()),
+                record.key(), (long) record.key().length + record.value().length);
         try {
-            KadRecord stored = records.put(r.record());
+            KadRecord stored = records.put(record);
             return KadResponse.putValue(stored);
         } catch (RecordRejectedException e) {
+            charged.rollback();
             LOG.debug("PUT_VALUE from {} refused: {}", from.peerId(), e.getMessage());
-            throw new KadRequestRejectedException("PUT_VALUE refused (" + e.reason() + "): " + e.getMessage(), e);
+            throw new KadRequestRejectedException(Reason.RECORD_REFUSED,
+                    "PUT_VALUE refused (" + e.reason() + "): " + e.getMessage(), e);
         }
     }
 
@@ -106,9 +133,24 @@ public final class KadServer implements KadRequestHandler {
                 LOG.debug("ADD_PROVIDER from {} without an address; ignored", from.peerId());
                 continue;
             }
-            providers.addProvider(key, p);
+            SenderQuota.Reservation charged = providerQuota.reserve(from.peerId(), IpGroup.of(from.addresses()),
+                    key, 0);
+            if (!providers.addProvider(key, p)) {
+                charged.rollback();
+                throw new KadRequestRejectedException(Reason.PROVIDERS_FULL, "ADD_PROVIDER from " + from.peerId()
+                        + " refused: the key has " + providers.config().maxProvidersPerKey() + " providers");
+            }
         }
         return KadResponse.empty(MessageType.ADD_PROVIDER, key);
+    }
+
+    private KeyspaceHandler keyspace(byte[] key) {
+        for (KeyspaceHandler h : keyspaces) {
+            if (KeyspaceHandler.inNamespace(key, h.namespace())) {
+                return h;
+            }
+        }
+        return null;
     }
 
     /** The k closest peers to sha256(key) with an address, without {@code requester} and self. */
@@ -135,8 +177,22 @@ public final class KadServer implements KadRequestHandler {
         private RecordStore records;
         private ProviderStore providers;
         private int k = RoutingTableConfig.DEFAULT_K;
+        private List<KeyspaceHandler> keyspaces = List.of();
+        private StoreQuotaConfig quota = StoreQuotaConfig.defaults();
 
         private Builder() {
+        }
+
+        /** Namespaces answered by their own handler instead of the record store (default none). */
+        public Builder keyspaces(List<KeyspaceHandler> handlers) {
+            this.keyspaces = List.copyOf(handlers);
+            return this;
+        }
+
+        /** What one sender may store (default {@link StoreQuotaConfig#defaults()}). */
+        public Builder quota(StoreQuotaConfig quota) {
+            this.quota = Objects.requireNonNull(quota, "quota");
+            return this;
         }
 
         /** The local peer with its current listen addresses (read per request). */

@@ -489,7 +489,7 @@ public final class ClosestPeersIterator<P> implements PeerLookup<P> {
 
         /**
          * Where round-trip estimates come from when the configuration asks for adaptive timeouts
-         * (default: {@link RttSource#none()}, i.e. every request waits the full per-request timeout).
+         * (default: {@link RttSource#NONE}, i.e. every request waits the full per-request timeout).
          */
         public Builder<P> rtt(RttSource source) {
             this.rtt = Objects.requireNonNull(source, "rtt");

@@ -13,8 +13,9 @@ import java.util.List;
 /**
  * Who provides which key: per key, a set of providers with their addresses, each entry living
  * {@code providerTtl} after it was last added. Re-adding a provider refreshes its entry and addresses.
- * Bounded per key (when full, the entry expiring first gives way to a new one) and in total (Caffeine
- * evicts whole keys by its size policy when the sum of entries exceeds {@code maxProviders}).
+ * Bounded per key (when full, a new provider is refused and the ones held stay until they expire: letting
+ * the oldest give way let a swarm of fresh identities push every honest provider out) and in total
+ * (Caffeine evicts whole keys by its size policy when the sum of entries exceeds {@code maxProviders}).
  *
  * <p>Thread-safe; an add to one key is atomic. Costs: O(providers of the key) per add and per read.
  */
@@ -75,32 +76,50 @@ public final class ProviderStore {
         return config;
     }
 
-    /** Records that {@code provider} provides {@code key} for the next {@code providerTtl}. */
-    public void addProvider(byte[] key, PeerInfo provider) {
+    /**
+     * Records that {@code provider} provides {@code key} for the next {@code providerTtl}; a provider
+     * already held is refreshed (with its new addresses).
+     *
+     * @return false, storing nothing, if {@code key} already has {@code maxProvidersPerKey} unexpired
+     *         providers and {@code provider} is not one of them
+     */
+    public boolean addProvider(byte[] key, PeerInfo provider) {
         long now = clock.millis();
         long until = now + config.providerTtl().toMillis();
-        put(key, provider, until, now);
+        if (!put(key, provider, until, now)) {
+            return false;
+        }
         persistence.save(key, provider, until);
+        return true;
     }
 
-    private void put(byte[] key, PeerInfo provider, long until, long now) {
+    private boolean put(byte[] key, PeerInfo provider, long until, long now) {
+        boolean[] added = {false};
         cache.get().asMap().compute(ByteKey.copyOf(key), (k, current) -> {
             List<Entry> next = new ArrayList<>(current == null ? 1 : current.size() + 1);
+            boolean held = false;
             if (current != null) {
                 for (Entry e : current) {
-                    if (e.expiresAtMillis > now && !e.provider.peerId().equals(provider.peerId())) {
+                    if (e.expiresAtMillis <= now) {
+                        continue;
+                    }
+                    if (e.provider.peerId().equals(provider.peerId())) {
+                        held = true;
+                    } else {
                         next.add(e);
                     }
                 }
             }
-            if (next.size() >= config.maxProvidersPerKey()) {
-                next.sort(Comparator.comparingLong(Entry::expiresAtMillis));
-                next.subList(0, next.size() - config.maxProvidersPerKey() + 1).clear();
+            if (!held && next.size() >= config.maxProvidersPerKey()) {
+                return current; // full: the newcomer is refused, the providers held stay
             }
             next.add(new Entry(provider, until));
+            added[0] = true;
             return List.copyOf(next);
         });
+        return added[0];
     }
+
 
     /** The unexpired providers of {@code key}, most recently added first. */
     public List<PeerInfo> providers(byte[] key) {

@@ -7,14 +7,15 @@ import java.util.Objects;
 /**
  * Configuration of a {@link ProviderStore}. Immutable; build with {@link #builder()}.
  *
- * @param maxProvidersPerKey most providers kept per key (the ones expiring first give way)
+ * @param maxProvidersPerKey most providers kept per key (newcomers are refused while it is full)
  * @param maxProviders       most provider entries kept over all keys
  * @param providerTtl        how long a provider entry lives after it was added (go-libp2p-kad-dht: 48 h)
  * @param clock              the time source
  */
 public record ProviderStoreConfig(int maxProvidersPerKey, int maxProviders, Duration providerTtl, Clock clock) {
     public static final int DEFAULT_MAX_PROVIDERS_PER_KEY = 100;
-    public static final int DEFAULT_MAX_PROVIDERS = 500_000;
+    // sized for a node run with -Xmx256m (docs/memory-budget.md): ≤ ~0.5 KiB of heap per entry
+    public static final int DEFAULT_MAX_PROVIDERS = 20_000;
     public static final Duration DEFAULT_PROVIDER_TTL = Duration.ofHours(48);
 
     public ProviderStoreConfig {

@@ -16,8 +16,10 @@ import java.util.Objects;
  */
 public record RecordStoreConfig(int maxRecords, long maxBytes, int maxRecordBytes, Duration recordTtl, Clock clock,
                                 Persistence persistence) {
-    public static final int DEFAULT_MAX_RECORDS = 100_000;
-    public static final long DEFAULT_MAX_BYTES = 256L << 20;
+    // sized for a node run with -Xmx256m (docs/memory-budget.md): 16 MiB of key + value bytes, plus ~200 B of
+    // object overhead per record; a larger node raises them
+    public static final int DEFAULT_MAX_RECORDS = 20_000;
+    public static final long DEFAULT_MAX_BYTES = 16L << 20;
     public static final int DEFAULT_MAX_RECORD_BYTES = 512 * 1024 + 1024;
     public static final Duration DEFAULT_RECORD_TTL = Duration.ofHours(36);
 

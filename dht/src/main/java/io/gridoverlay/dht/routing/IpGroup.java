@@ -1,8 +1,12 @@
 package io.gridoverlay.dht.routing;
 
+import io.gridoverlay.core.encoding.Multiaddr;
+import io.gridoverlay.core.encoding.Protocol;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -54,6 +58,25 @@ public record IpGroup(String value) {
                     ((a[4] & 0xFF) << 8) | (a[5] & 0xFF)));
         }
         throw new IllegalArgumentException("unsupported address type: " + address.getClass().getName());
+    }
+
+    /**
+     * The group of the first address in {@code addresses} that starts with an IPv4 or IPv6 component
+     * (see {@link #of(InetAddress)}), or {@link #EXEMPT} if none does (DNS names, relays).
+     */
+    public static IpGroup of(List<Multiaddr> addresses) {
+        for (Multiaddr a : addresses) {
+            Multiaddr.Component c = a.components().get(0);
+            if (c.protocol() == Protocol.IP4 || c.protocol() == Protocol.IP6) {
+                try {
+                    return of(InetAddress.getByAddress(c.value()));
+                } catch (UnknownHostException e) {
+                    // only thrown for a length other than 4 or 16, which the multiaddr decoder rules out
+                    throw new IllegalArgumentException("multiaddr " + a + " carries a malformed IP address", e);
+                }
+            }
+        }
+        return EXEMPT;
     }
 
     private static boolean isIpv4Mapped(byte[] a) {

@@ -1,5 +1,6 @@
 package io.gridoverlay.dht.sim;
 
+import io.gridoverlay.dht.protocol.StoreQuotaConfig;
 import io.gridoverlay.dht.query.LookupConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -50,6 +51,10 @@ import java.util.Set;
  *   <tr><td>sybils, sybilTarget</td><td>with {@code adversary = sybil}: number of adversary identities
  *       ground to be closer to the key {@code sybilTarget} (UTF-8 bytes, hashed like any record key) than
  *       every honest node; every measured lookup then looks that key up [0, sybil-target]</td></tr>
+ *   <tr><td>quota.recordsPerPeer, quota.recordBytesPerPeer, quota.recordsPerIpGroup,
+ *       quota.recordBytesPerIpGroup, quota.providersPerPeer, quota.providersPerIpGroup,
+ *       quota.trackedSenders</td><td>each server's per-sender store quotas, {@code DhtConfig#storeQuota}
+ *       [{@link StoreQuotaConfig#defaults()}]</td></tr>
  * </table>
  */
 public record Scenario(String name, int nodes, int lookups, long seed, LatencyModel.Config latency, double loss,
@@ -58,7 +63,7 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
         Init init, Duration duration,
         Duration refreshInterval, boolean useCodec, int valueChecks, int providerChecks, int qualitySample,
         boolean bootstrapRefresh, boolean bucketCheck, Duration staleCheckInterval, int sybils, String sybilTarget,
-        Duration adaptiveTimeoutMin) {
+        Duration adaptiveTimeoutMin, StoreQuotaConfig storeQuota) {
 
     /** How routing tables are filled before measuring. */
     public enum Init {
@@ -72,7 +77,9 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
             "rtt.max.ms", "jitter", "loss", "churn", "clientFraction", "adversary", "adversaryFraction",
             "disjointPaths", "alpha", "beta", "k", "peerTimeout.s", "attempts", "results", "init", "duration.s", "refresh.s", "codec",
             "valueChecks", "providerChecks", "qualitySample", "bootstrapRefresh", "bucketCheck", "staleCheck.s", "sybils", "sybilTarget",
-            "adaptiveTimeout.s");
+            "adaptiveTimeout.s", "quota.recordsPerPeer", "quota.recordBytesPerPeer", "quota.recordsPerIpGroup",
+            "quota.recordBytesPerIpGroup", "quota.providersPerPeer", "quota.providersPerIpGroup",
+            "quota.trackedSenders");
 
     /** Validates ranges. */
     public Scenario {
@@ -111,6 +118,7 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
                     + " is sybil, got " + sybils + " with adversary " + adversary);
         }
         Objects.requireNonNull(adaptiveTimeoutMin, "adaptiveTimeoutMin");
+        Objects.requireNonNull(storeQuota, "storeQuota");
         if (adaptiveTimeoutMin.isNegative() || adaptiveTimeoutMin.compareTo(peerTimeout) > 0) {
             throw new IllegalArgumentException("adaptiveTimeout.s must be in [0, peerTimeout.s], got "
                     + adaptiveTimeoutMin);
@@ -160,6 +168,7 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
         b.sybils = sybils;
         b.sybilTarget = sybilTarget;
         b.adaptiveTimeoutMin = adaptiveTimeoutMin;
+        b.storeQuota = storeQuota;
         return b;
     }
 
@@ -228,6 +237,15 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
             if (p.containsKey("sybils")) b.sybils(Integer.parseInt(p.getProperty("sybils").trim()));
             if (p.containsKey("sybilTarget")) b.sybilTarget(p.getProperty("sybilTarget").trim());
             if (p.containsKey("adaptiveTimeout.s")) b.adaptiveTimeoutMin(seconds(p.getProperty("adaptiveTimeout.s")));
+            StoreQuotaConfig q = b.storeQuota;
+            b.storeQuota(new StoreQuotaConfig(
+                    intNumber(p, "quota.recordsPerPeer", q.maxRecordsPerPeer()),
+                    number(p, "quota.recordBytesPerPeer", q.maxRecordBytesPerPeer()),
+                    intNumber(p, "quota.recordsPerIpGroup", q.maxRecordsPerIpGroup()),
+                    number(p, "quota.recordBytesPerIpGroup", q.maxRecordBytesPerIpGroup()),
+                    intNumber(p, "quota.providersPerPeer", q.maxProvidersPerPeer()),
+                    intNumber(p, "quota.providersPerIpGroup", q.maxProvidersPerIpGroup()),
+                    intNumber(p, "quota.trackedSenders", q.maxTrackedSenders())));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("malformed number in scenario: " + e.getMessage(), e);
         }
@@ -258,6 +276,20 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
             return Boolean.parseBoolean(t);
         }
         throw new IllegalArgumentException("'" + s + "' is not true or false");
+    }
+
+    /** The integer under {@code key}, or {@code otherwise} when absent. */
+    private static long number(Properties p, String key, long otherwise) {
+        return p.containsKey(key) ? Long.parseLong(p.getProperty(key).trim()) : otherwise;
+    }
+
+    /** As {@link #number}, for an {@code int} value: one beyond the range is refused, naming the key. */
+    private static int intNumber(Properties p, String key, int otherwise) {
+        long v = number(p, key, otherwise);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(key + " out of range: " + v);
+        }
+        return (int) v;
     }
 
     private static Duration seconds(String s) {
@@ -301,6 +333,13 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
         p.setProperty("sybils", Integer.toString(sybils));
         p.setProperty("sybilTarget", sybilTarget);
         p.setProperty("adaptiveTimeout.s", Double.toString(adaptiveTimeoutMin.toMillis() / 1000.0));
+        p.setProperty("quota.recordsPerPeer", Integer.toString(storeQuota.maxRecordsPerPeer()));
+        p.setProperty("quota.recordBytesPerPeer", Long.toString(storeQuota.maxRecordBytesPerPeer()));
+        p.setProperty("quota.recordsPerIpGroup", Integer.toString(storeQuota.maxRecordsPerIpGroup()));
+        p.setProperty("quota.recordBytesPerIpGroup", Long.toString(storeQuota.maxRecordBytesPerIpGroup()));
+        p.setProperty("quota.providersPerPeer", Integer.toString(storeQuota.maxProvidersPerPeer()));
+        p.setProperty("quota.providersPerIpGroup", Integer.toString(storeQuota.maxProvidersPerIpGroup()));
+        p.setProperty("quota.trackedSenders", Integer.toString(storeQuota.maxTrackedSenders()));
         return p;
     }
 
@@ -336,6 +375,7 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
         private int sybils;
         private String sybilTarget = "sybil-target";
         private Duration adaptiveTimeoutMin = Duration.ZERO;
+        private StoreQuotaConfig storeQuota = StoreQuotaConfig.defaults();
 
         private Builder() {
         }
@@ -371,12 +411,14 @@ public record Scenario(String name, int nodes, int lookups, long seed, LatencyMo
         public Builder sybilTarget(String v) { sybilTarget = v; return this; }
         /** Lower bound of the adaptive per-request timeout; zero = fixed timeout. */
         public Builder adaptiveTimeoutMin(Duration v) { adaptiveTimeoutMin = v; return this; }
+        /** Each server's per-sender store quotas ({@code DhtConfig#storeQuota}). */
+        public Builder storeQuota(StoreQuotaConfig v) { storeQuota = Objects.requireNonNull(v, "storeQuota"); return this; }
 
         public Scenario build() {
             return new Scenario(name, nodes, lookups, seed, latency, loss, churn, clientFraction, adversary,
                     adversaryFraction, disjointPaths, alpha, beta == -1 ? Math.min(LookupConfig.DEFAULT_RESILIENCY, k) : beta, k, peerTimeout, attempts, answeredOnly, init, duration, refreshInterval,
                     useCodec, valueChecks, providerChecks, qualitySample, bootstrapRefresh, bucketCheck, staleCheckInterval, sybils,
-                    sybilTarget, adaptiveTimeoutMin);
+                    sybilTarget, adaptiveTimeoutMin, storeQuota);
         }
     }
 }

@@ -3,6 +3,9 @@ package io.gridoverlay.dht.sim;
 import io.gridoverlay.core.encoding.Multiaddr;
 import io.gridoverlay.core.identity.Ed25519;
 import io.gridoverlay.core.identity.PeerId;
+import io.gridoverlay.core.identity.PrivateKey;
+import io.gridoverlay.dht.DhtConfig;
+import io.gridoverlay.dht.DhtMode;
 import io.gridoverlay.dht.KademliaDht;
 import io.gridoverlay.dht.LookupResult;
 import io.gridoverlay.dht.protocol.KadRequest;
@@ -41,6 +44,10 @@ import java.util.function.IntPredicate;
  * a sample of live honest nodes at the end.
  *
  * <p>Single-threaded; {@link #run} may be called once per instance.
+ *
+ * <p>Size: the one script of a simulation run (network set-up, the four phases above, churn, adversaries,
+ * ground truth), read top to bottom like the report it writes; workloads that extend it plug in through
+ * {@link Workload} (e.g. {@link CapacityWorkload}) and reports are written by {@link SimulationReport}.
  */
 public final class Simulation {
 
@@ -98,6 +105,9 @@ public final class Simulation {
     private final ProgressListener progress;
     private final SplittableRandom random;
     private final SimulatedNetwork net;
+    private final Workload workload;
+    /** Identity keys, kept only when a workload signs with them. */
+    private PrivateKey[] privateKeys;
     private Node[] nodes;
     private final Map<PeerId, Integer> indexOf = new HashMap<>();
     private GroundTruth truth;
@@ -171,7 +181,14 @@ public final class Simulation {
     }
 
     public Simulation(Scenario scenario, ProgressListener progress) {
+        this(scenario, progress, null);
+    }
+
+    /** A simulation that also runs {@code workload} (null: lookups only) in the same network. */
+    public Simulation(Scenario scenario, ProgressListener progress, Workload workload) {
         this.s = Objects.requireNonNull(scenario, "scenario");
+        this.workload = workload == null ? new Workload() { } : workload;
+        this.privateKeys = workload == null ? null : new PrivateKey[scenario.nodes()];
         this.progress = Objects.requireNonNull(progress, "progress");
         this.random = new SplittableRandom(scenario.seed());
         this.net = new SimulatedNetwork(new LatencyModel(scenario.latency(), scenario.seed() + 1), scenario.loss(),
@@ -230,7 +247,11 @@ public final class Simulation {
         byte[] seed = new byte[Ed25519.SEED_LENGTH];
         for (int i = 0; i < n; i++) {
             fill(seed);
-            PeerId id = Ed25519.fromSeed(seed).publicKey().peerId();
+            PrivateKey pk = Ed25519.fromSeed(seed);
+            if (privateKeys != null) {
+                privateKeys[i] = pk;
+            }
+            PeerId id = pk.publicKey().peerId();
             Multiaddr addr = Multiaddr.parse("/ip4/10." + ((i >>> 16) & 0xFF) + "." + ((i >>> 8) & 0xFF) + "."
                     + (i & 0xFF) + "/tcp/4001");
             PeerInfo info = new PeerInfo(id, List.of(addr));
@@ -296,6 +317,9 @@ public final class Simulation {
             } while (closestHonest != null && target.compareDistance(key, closestHonest) >= 0
                     || indexOf.containsKey(pid));
             indexOf.remove(old.info.peerId());
+            if (privateKeys != null) {
+                privateKeys[i] = null;
+            }
             indexOf.put(pid, i);
             keys[i] = key;
             nodes[i] = new Node(i, new PeerInfo(pid, old.info.addresses()), key, Role.ADVERSARY);
@@ -334,22 +358,27 @@ public final class Simulation {
             n.endpoint.setBehaviour(adversary.behaviour());
         }
         PeerInfo self = n.info;
-        KademliaDht dht = KademliaDht.builder(n.endpoint)
-                .scheduler(n.endpoint)
-                .selfAddresses(self::addresses)
+        DhtConfig.Builder builder = DhtConfig.builder()
                 .routing(RoutingTableConfig.builder().k(s.k()).noDiversityLimits().build())
                 .lookup(LookupConfig.builder().parallelism(s.alpha()).resiliency(s.beta()).numResults(s.k())
                         .peerTimeout(s.peerTimeout()).maxAttempts(s.attempts()).answeredOnly(s.answeredOnly())
                         .adaptiveTimeout(s.adaptiveTimeoutMin().isZero() ? null : s.adaptiveTimeoutMin())
                         .build())
                 .disjointPaths(s.disjointPaths())
-                .serverMode(n.role != Role.CLIENT)
+                .mode(n.role != Role.CLIENT ? DhtMode.SERVER : DhtMode.CLIENT)
                 .refreshInterval(s.refreshInterval())
                 .refreshOnBootstrap(s.bootstrapRefresh())
                 .checkFullBuckets(s.bucketCheck())
                 .staleCheckInterval(s.staleCheckInterval())
                 .recordStore(RecordStoreConfig.builder().clock(net.clock()).build())
                 .providerStore(ProviderStoreConfig.builder().clock(net.clock()).build())
+                .storeQuota(s.storeQuota());
+        workload.configure(context, n.index, builder);
+        DhtConfig config = builder.build();
+        KademliaDht dht = KademliaDht.builder(n.endpoint)
+                .config(config)
+                .scheduler(n.endpoint)
+                .selfAddresses(self::addresses)
                 .seed(s.seed() * 31 + n.index * 1_000_003L + n.incarnation)
                 .build();
         n.dht = dht;
@@ -369,6 +398,7 @@ public final class Simulation {
             op.finish();
         }
         n.ops.clear();
+        workload.onCrash(n.index);
     }
 
     private boolean isLiveServer(int i) {
@@ -427,6 +457,7 @@ public final class Simulation {
             join();
         }
         net.runUntil(net.nanoTime());
+        workload.prepare(context);
     }
 
     /** Up to k random live servers in every bucket of {@code n}'s table. */
@@ -546,8 +577,10 @@ public final class Simulation {
             int id = j;
             net.at(measureStart + spread(j, s.providerChecks(), span), () -> startProviderCheck(id));
         }
-        long deadline = measureStart + span + Duration.ofMinutes(10).toNanos();
-        net.runUntil(() -> finished >= totalOps || net.nanoTime() > deadline);
+        long last = Math.max(measureStart + span, workload.start(context, measureStart, span));
+        long deadline = last + Duration.ofMinutes(10).toNanos();
+        net.runUntil(() -> (finished >= totalOps && workload.done()) || net.nanoTime() > deadline);
+        workload.finish(context);
         measuring = false;
         net.setObserver(SimulatedNetwork.MessageObserver.NONE);
     }
@@ -571,6 +604,7 @@ public final class Simulation {
                     start(n);
                     rejoins++;
                     n.dht.bootstrap(seed == null ? List.of() : List.of(seed.info));
+                    workload.onRejoin(n.index);
                     scheduleChurn(n);
                 }
             });
@@ -868,6 +902,55 @@ public final class Simulation {
         return sampled == 0 ? new double[] {Double.NaN, Double.NaN}
                 : new double[] {qualitySum / sampled, staleSum / sampled};
     }
+
+    /** The simulation as its workload sees it. */
+    private final Workload.Context context = new Workload.Context() {
+        @Override
+        public SimulatedNetwork network() {
+            return net;
+        }
+
+        @Override
+        public int nodes() {
+            return nodes.length;
+        }
+
+        @Override
+        public boolean online(int i) {
+            return nodes[i].online;
+        }
+
+        @Override
+        public boolean honestServer(int i) {
+            return nodes[i].role == Role.SERVER;
+        }
+
+        @Override
+        public KademliaDht dht(int i) {
+            return nodes[i].dht;
+        }
+
+        @Override
+        public SimulatedNetwork.Endpoint endpoint(int i) {
+            return nodes[i].endpoint;
+        }
+
+        @Override
+        public PrivateKey privateKey(int i) {
+            return privateKeys == null ? null : privateKeys[i];
+        }
+
+        @Override
+        public PeerInfo info(int i) {
+            return nodes[i].info;
+        }
+
+        @Override
+        public int randomLiveHonest(int except) {
+            Node n = Simulation.this.randomLiveHonest(except);
+            return n == null ? -1 : n.index;
+        }
+    };
 
     /** For tests: the DHT of node {@code index} (null if offline). */
     KademliaDht dht(int index) {

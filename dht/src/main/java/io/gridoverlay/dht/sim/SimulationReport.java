@@ -6,18 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
-import org.jfree.chart.JFreeChart;
-import org.jfree.chart.plot.PlotOrientation;
-import org.jfree.data.category.DefaultCategoryDataset;
-import org.jfree.data.xy.XYSeries;
-import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * Writes a {@link SimulationResult} as files in one directory:
@@ -26,18 +18,13 @@ import org.jfree.data.xy.XYSeriesCollection;
  *   lookups.csv        one row per completed lookup ({@link LookupSample#CSV_HEADER})
  *   summary.csv        one header row and one value row: scenario parameters, then summary figures
  *   summary.md         Markdown: scenario, results, costs, links to the plots
- *   rounds.png         histogram of lookup rounds
- *   requests.png       histogram of requests per lookup
- *   latency-cdf.png    CDF of virtual lookup latency
  * </pre>
  *
- * <p>Plots use JFreeChart in headless mode (an optional dependency of this module: callers of
- * {@link #writePlots} need it on the class path). Stateless; thread-safe.
+ * Data only: the plots the summary links to (rounds.png, requests.png, latency-cdf.png) are rendered by the
+ * command line ({@code grid-peer simulate}), so that this module depends on no plotting library.
+ * Stateless; thread-safe.
  */
 public final class SimulationReport {
-    private static final int WIDTH = 800;
-    private static final int HEIGHT = 500;
-
     private SimulationReport() {
     }
 
@@ -46,7 +33,6 @@ public final class SimulationReport {
         Files.createDirectories(dir);
         writeLookupsCsv(result, dir.resolve("lookups.csv"));
         writeSummaryCsv(result, dir.resolve("summary.csv"));
-        writePlots(result, dir);
         Files.writeString(dir.resolve("summary.md"), markdown(result), StandardCharsets.UTF_8);
     }
 
@@ -166,44 +152,5 @@ public final class SimulationReport {
 
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
-    }
-
-    /** rounds.png, requests.png and latency-cdf.png in {@code dir}. */
-    public static void writePlots(SimulationResult result, Path dir) throws IOException {
-        System.setProperty("java.awt.headless", "true");
-        String name = result.scenario().name();
-        int[] rounds = result.lookups().stream().mapToInt(LookupSample::rounds).toArray();
-        int[] requests = result.lookups().stream().mapToInt(LookupSample::requests).toArray();
-        save(histogram("Lookup rounds — " + name, "rounds", rounds, 1), dir.resolve("rounds.png"));
-        int maxRequests = Arrays.stream(requests).max().orElse(0);
-        save(histogram("Requests per lookup — " + name, "requests", requests, Math.max(1, (maxRequests + 29) / 30)),
-                dir.resolve("requests.png"));
-        double[] latency = result.lookups().stream().mapToDouble(LookupSample::latencyMillis).sorted().toArray();
-        XYSeries cdf = new XYSeries("lookups");
-        for (int i = 0; i < latency.length; i++) {
-            cdf.add(latency[i], (i + 1) / (double) latency.length);
-        }
-        JFreeChart chart = ChartFactory.createXYLineChart("Lookup latency CDF — " + name, "virtual latency (ms)",
-                "fraction of lookups", new XYSeriesCollection(cdf), PlotOrientation.VERTICAL, false, false, false);
-        save(chart, dir.resolve("latency-cdf.png"));
-    }
-
-    private static JFreeChart histogram(String title, String axis, int[] values, int binWidth) {
-        TreeMap<Integer, Integer> counts = new TreeMap<>();
-        int max = Arrays.stream(values).max().orElse(0);
-        for (int bin = 0; bin <= max / binWidth; bin++) {
-            counts.put(bin, 0);
-        }
-        for (int v : values) {
-            counts.merge(v / binWidth, 1, Integer::sum);
-        }
-        DefaultCategoryDataset data = new DefaultCategoryDataset();
-        counts.forEach((bin, n) -> data.addValue(n, "lookups", binWidth == 1 ? Integer.toString(bin)
-                : (bin * binWidth) + "-" + (bin * binWidth + binWidth - 1)));
-        return ChartFactory.createBarChart(title, axis, "lookups", data, PlotOrientation.VERTICAL, false, false, false);
-    }
-
-    private static void save(JFreeChart chart, Path file) throws IOException {
-        ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
     }
 }

@@ -75,15 +75,9 @@ class MixedDhtInteropTest {
             Host h = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).build();
             h.start().join();
             TransportKadNetwork net = TransportKadNetwork.builder(h).serverMode(true).build();
-            KademliaDht dht = KademliaDht.builder(net)
-                    .selfAddresses(h::listenAddresses)
-                    .routing(RoutingTableConfig.builder().noDiversityLimits().build())
-                    .refreshInterval(Duration.ZERO)
-                    .validators(Validators.builder().add(new PublicKeyValidator()).add(new AnyValueValidator("test"))
-                            .build())
-                    .seed(i)
-                    .build();
-            HostDhtBinding.bind(h, dht, KAD);
+            KademliaDht dht = KademliaDht.builder(net).config(io.gridoverlay.dht.DhtConfig.builder().routing(RoutingTableConfig.builder().noDiversityLimits().build()).refreshInterval(Duration.ZERO).validators(Validators.builder().add(new PublicKeyValidator()).add(new AnyValueValidator("test"))
+                            .build()).build()).selfAddresses(h::listenAddresses).seed(i).build();
+            HostDhtBinding.bind(h, KAD, p -> dht.addPeer(p, true));
             hosts.add(h);
             nets.add(net);
             dhts.add(dht);
@@ -202,7 +196,7 @@ class MixedDhtInteropTest {
         Host h = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).build();
         h.start().join();
         TransportKadNetwork net = TransportKadNetwork.builder(h).build();
-        KademliaDht client = KademliaDht.builder(net).serverMode(false).refreshInterval(Duration.ZERO).build();
+        KademliaDht client = KademliaDht.builder(net).config(io.gridoverlay.dht.DhtConfig.builder().mode(io.gridoverlay.dht.DhtMode.CLIENT).refreshInterval(Duration.ZERO).build()).build();
         try {
             owner.callSync("put", "keyHex", HEX.formatHex(key), "valueHex", HEX.formatHex(value), "timeoutMs", 20_000);
             dhts.forEach(d -> d.records().remove(key));
@@ -263,7 +257,7 @@ class MixedDhtInteropTest {
         Host h = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).build();
         h.start().join();
         TransportKadNetwork net = TransportKadNetwork.builder(h).build();
-        KademliaDht client = KademliaDht.builder(net).serverMode(false).refreshInterval(Duration.ZERO).build();
+        KademliaDht client = KademliaDht.builder(net).config(io.gridoverlay.dht.DhtConfig.builder().mode(io.gridoverlay.dht.DhtMode.CLIENT).refreshInterval(Duration.ZERO).build()).build();
         try {
             client.addPeer(new PeerInfo(js.get(0).peerId(), List.of(jsTransportAddr(js.get(0)))), true).join();
             for (int k = 1; k < JS; k++) {

@@ -1,5 +1,6 @@
 package io.gridoverlay.dht.net;
 
+import static io.gridoverlay.testing.Conditions.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -98,6 +99,19 @@ class TransportKadNetworkTest {
         for (AutoCloseable x : closeables) {
             x.close();
         }
+    }
+
+    @Test
+    void hearsayAddressesDoNotJoinTheAddressesOfAKnownPeer() {
+        // regression (issue 14, finding 9): the addresses a lookup carried for a peer, listed by a third
+        // party, were added to the peer store next to the ones learned from the peer itself
+        assertThat(netA.send(infoOf(b), new KadRequest.Ping(), TIMEOUT).join().type()).isEqualTo(MessageType.PING);
+        List<io.gridoverlay.core.encoding.Multiaddr> firstHand = a.peerStore().addresses(b.peerId());
+        assertThat(firstHand).isNotEmpty();
+        PeerInfo hearsay = new PeerInfo(b.peerId(),
+                List.of(io.gridoverlay.core.encoding.Multiaddr.parse("/ip4/203.0.113.66/tcp/4001")));
+        assertThat(netA.send(hearsay, new KadRequest.Ping(), TIMEOUT).join().type()).isEqualTo(MessageType.PING);
+        assertThat(a.peerStore().addresses(b.peerId())).containsExactlyInAnyOrderElementsOf(firstHand);
     }
 
     @Test
@@ -238,14 +252,4 @@ class TransportKadNetworkTest {
         assertThat(a.connections(d.peerId())).singleElement().satisfies(conn -> assertThat(conn.isOpen()).isTrue());
     }
 
-    static void waitUntil(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
-    }
 }

@@ -1,25 +1,26 @@
 package io.gridoverlay.dht.protocol;
 
+import static io.gridoverlay.testing.Generators.strings;
 import static io.gridoverlay.dht.protocol.KadFixtures.info;
 import static io.gridoverlay.dht.protocol.KadFixtures.peer;
 import static io.gridoverlay.dht.protocol.KadFixtures.peers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import com.google.protobuf.ByteString;
+import io.gridoverlay.testing.Generators;
 import io.gridoverlay.dht.proto.DhtProto;
 import io.gridoverlay.dht.protocol.KadProtocolException.Kind;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 class KadCodecTest {
     final KadCodec codec = KadCodec.withDefaults();
@@ -165,59 +166,62 @@ class KadCodecTest {
 
     // ------------------------------------------------------------------ properties
 
-    @Provide
-    Arbitrary<byte[]> keys() {
-        return Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(80);
+    private static Gen<byte[]> keys() {
+        return Generators.bytes(1, 80);
     }
 
-    @Provide
-    Arbitrary<List<PeerInfo>> peerLists() {
-        return Combinators.combine(Arbitraries.integers().between(1, 5000), Arbitraries.integers().between(0, 4))
-                .as(KadFixtures::info).list().ofMaxSize(25);
+    private static Gen<List<PeerInfo>> peerLists() {
+        return lists().of(integers().between(1, 5000).zip(integers().between(0, 4), KadFixtures::info))
+                .ofSizeBetween(0, 25);
     }
 
-    @Provide
-    Arbitrary<KadRecord> records() {
-        return Combinators.combine(keys(), Arbitraries.bytes().array(byte[].class).ofMaxSize(300),
-                Arbitraries.strings().ofMaxLength(40)).as(KadRecord::new);
+    private static Gen<KadRecord> records() {
+        return keys().zip(Generators.bytes(0, 300), strings(0, 40), KadRecord::new);
     }
 
-    @Provide
-    Arbitrary<KadRequest> requests() {
-        return Arbitraries.oneOf(
+    private static Gen<KadRequest> requests() {
+        return Generate.oneOf(
                 keys().map(KadRequest.FindNode::new),
                 keys().map(KadRequest.GetValue::new),
                 keys().map(KadRequest.GetProviders::new),
-                Combinators.combine(keys(), peerLists()).as(KadRequest.AddProvider::new),
+                keys().zip(peerLists(), KadRequest.AddProvider::new),
                 records().map(KadRequest.PutValue::new),
-                Arbitraries.just(new KadRequest.Ping()));
+                Generate.constant(new KadRequest.Ping()));
     }
 
-    @Property(tries = 200)
-    void requestsRoundTrip(@ForAll("requests") KadRequest request) {
-        assertThat(codec.decodeRequest(codec.encodeRequest(request))).isEqualTo(request);
+    @Test
+    void requestsRoundTrip() {
+        qt().withFixedSeed(0xCD01L).withExamples(200).forAll(requests())
+                .checkAssert(request -> {
+            assertThat(codec.decodeRequest(codec.encodeRequest(request))).isEqualTo(request);
+        });
     }
 
-    @Property(tries = 200)
-    void responsesRoundTrip(@ForAll("keys") byte[] key, @ForAll("peerLists") List<PeerInfo> closer,
-                            @ForAll("peerLists") List<PeerInfo> providers, @ForAll("records") KadRecord record) {
-        KadResponse fn = KadResponse.findNode(key, closer);
-        assertThat(codec.decodeResponse(codec.encodeResponse(fn), new KadRequest.FindNode(key))).isEqualTo(fn);
-        KadResponse gp = KadResponse.getProviders(key, providers, closer);
-        assertThat(codec.decodeResponse(codec.encodeResponse(gp), new KadRequest.GetProviders(key))).isEqualTo(gp);
-        KadRecord underKey = new KadRecord(key, record.value(), record.timeReceived());
-        KadResponse gv = KadResponse.getValue(key, Optional.of(underKey), closer);
-        assertThat(codec.decodeResponse(codec.encodeResponse(gv), new KadRequest.GetValue(key))).isEqualTo(gv);
+    @Test
+    void responsesRoundTrip() {
+        qt().withFixedSeed(0xCD02L).withExamples(200).forAll(keys(), peerLists(), peerLists(), records())
+                .checkAssert((key, closer, providers, record) -> {
+            KadResponse fn = KadResponse.findNode(key, closer);
+            assertThat(codec.decodeResponse(codec.encodeResponse(fn), new KadRequest.FindNode(key))).isEqualTo(fn);
+            KadResponse gp = KadResponse.getProviders(key, providers, closer);
+            assertThat(codec.decodeResponse(codec.encodeResponse(gp), new KadRequest.GetProviders(key))).isEqualTo(gp);
+            KadRecord underKey = new KadRecord(key, record.value(), record.timeReceived());
+            KadResponse gv = KadResponse.getValue(key, Optional.of(underKey), closer);
+            assertThat(codec.decodeResponse(codec.encodeResponse(gv), new KadRequest.GetValue(key))).isEqualTo(gv);
+        });
     }
 
-    @Property(tries = 300)
-    void arbitraryBytesDecodeOrFailTyped(@ForAll byte[] garbage) {
-        try {
-            KadRequest r = codec.decodeRequest(garbage);
-            // whatever was accepted re-decodes to the same request
-            assertThat(codec.decodeRequest(codec.encodeRequest(r))).isEqualTo(r);
-        } catch (KadProtocolException expected) {
-            assertThat(expected.getMessage()).isNotBlank();
-        }
+    @Test
+    void arbitraryBytesDecodeOrFailTyped() {
+        qt().withFixedSeed(0xCD03L).withExamples(300).forAll(Generators.bytes(0, Generators.ANY_SIZE))
+                .checkAssert(garbage -> {
+            try {
+                KadRequest r = codec.decodeRequest(garbage);
+                // whatever was accepted re-decodes to the same request
+                assertThat(codec.decodeRequest(codec.encodeRequest(r))).isEqualTo(r);
+            } catch (KadProtocolException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            }
+        });
     }
 }

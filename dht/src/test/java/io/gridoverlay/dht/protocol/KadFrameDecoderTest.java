@@ -1,17 +1,17 @@
 package io.gridoverlay.dht.protocol;
 
+import static io.gridoverlay.testing.Generators.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import io.gridoverlay.dht.protocol.KadProtocolException.Kind;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 class KadFrameDecoderTest {
@@ -23,27 +23,31 @@ class KadFrameDecoderTest {
         return out.toByteArray();
     }
 
-    @Property(tries = 200)
-    void anySplitDecodesTheSameFrames(@ForAll @Size(max = 6) List<@Size(max = 300) byte[]> payloads,
-                                      @ForAll @Size(max = 20) List<@IntRange(min = 0, max = 2000) Integer> cuts) {
-        List<byte[]> framed = new ArrayList<>();
-        payloads.forEach(p -> framed.add(codec.frame(p)));
-        byte[] all = concat(framed);
-        int[] points = cuts.stream().mapToInt(c -> Math.min(c, all.length)).sorted().toArray();
-        KadFrameDecoder d = new KadFrameDecoder(4096);
-        List<byte[]> got = new ArrayList<>();
-        int from = 0;
-        for (int p : points) {
-            d.decode(Arrays.copyOfRange(all, from, p), got::add);
-            from = p;
-        }
-        d.decode(Arrays.copyOfRange(all, from, all.length), got::add);
-        d.finish();
-        assertThat(got).hasSameSizeAs(payloads);
-        for (int i = 0; i < got.size(); i++) {
-            assertThat(got.get(i)).isEqualTo(payloads.get(i));
-        }
-        assertThat(d.isMidFrame()).isFalse();
+    @Test
+    void anySplitDecodesTheSameFrames() {
+        qt().withFixedSeed(0xFD01L).withExamples(200)
+                .forAll(lists().of(bytes(0, 300)).ofSizeBetween(0, 6),
+                        lists().of(integers().between(0, 2000)).ofSizeBetween(0, 20))
+                .checkAssert((payloads, cuts) -> {
+            List<byte[]> framed = new ArrayList<>();
+            payloads.forEach(p -> framed.add(codec.frame(p)));
+            byte[] all = concat(framed);
+            int[] points = cuts.stream().mapToInt(c -> Math.min(c, all.length)).sorted().toArray();
+            KadFrameDecoder d = new KadFrameDecoder(4096);
+            List<byte[]> got = new ArrayList<>();
+            int from = 0;
+            for (int p : points) {
+                d.decode(Arrays.copyOfRange(all, from, p), got::add);
+                from = p;
+            }
+            d.decode(Arrays.copyOfRange(all, from, all.length), got::add);
+            d.finish();
+            assertThat(got).hasSameSizeAs(payloads);
+            for (int i = 0; i < got.size(); i++) {
+                assertThat(got.get(i)).isEqualTo(payloads.get(i));
+            }
+            assertThat(d.isMidFrame()).isFalse();
+        });
     }
 
     @Test

@@ -16,6 +16,12 @@ import io.gridoverlay.dht.routing.IpGroup;
 import io.gridoverlay.dht.routing.Key;
 import io.gridoverlay.dht.routing.RoutingTable;
 import io.gridoverlay.dht.routing.RoutingTableConfig;
+import io.gridoverlay.core.encoding.Multiaddr;
+import io.gridoverlay.dht.protocol.KadRequestRejectedException.Reason;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -92,8 +98,141 @@ class KadServerTest {
         byte[] key = PublicKeyValidator.keyFor(kp.privateKey().peerId());
         KadRecord wrong = KadRecord.of(key, Ed25519.generate().privateKey().publicKey().encode());
         assertThatThrownBy(() -> server.handle(known.get(0), new KadRequest.PutValue(wrong)))
-                .isInstanceOf(KadRequestRejectedException.class).hasMessageContaining("INVALID");
+                .isInstanceOf(KadRequestRejectedException.class).hasMessageContaining("INVALID")
+                .extracting(e -> ((KadRequestRejectedException) e).reason()).isEqualTo(Reason.RECORD_REFUSED);
         assertThat(records.get(key)).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ quotas (issue 14, finding 11)
+
+    private static PeerInfo from(int n, String ip) {
+        return new PeerInfo(KadFixtures.peer(n), List.of(Multiaddr.parse("/ip4/" + ip + "/tcp/4001")));
+    }
+
+    private static KadRequest.PutValue freshPut() {
+        KeyPair kp = Ed25519.generate();
+        return new KadRequest.PutValue(KadRecord.of(PublicKeyValidator.keyFor(kp.privateKey().peerId()),
+                kp.privateKey().publicKey().encode()));
+    }
+
+    private static Reason refusal(Runnable r) {
+        try {
+            r.run();
+        } catch (KadRequestRejectedException e) {
+            return e.reason();
+        }
+        throw new AssertionError("the request was not refused");
+    }
+
+    private KadServer serverWith(StoreQuotaConfig quota, Clock clock) {
+        records = new RecordStore(RecordStoreConfig.builder().clock(clock).build(), Validators.defaults());
+        providers = new ProviderStore(ProviderStoreConfig.builder().clock(clock).build());
+        return KadServer.builder().self(self).peers(ClosestPeersSource.of(table, table)).records(records)
+                .providers(providers).quota(quota).build();
+    }
+
+    @Test
+    void onePeerCannotStoreMoreThanItsQuota() {
+        // regression: PUT_VALUE and ADD_PROVIDER stored whatever one peer sent, up to the stores' global
+        // limits, so one peer could fill them (and push out everyone else's entries)
+        KadServer s = serverWith(StoreQuotaConfig.builder().maxRecordsPerPeer(3).maxProvidersPerPeer(2).build(),
+                Clock.systemUTC());
+        PeerInfo greedy = from(1, "203.0.113.1");
+        for (int i = 0; i < 3; i++) {
+            s.handle(greedy, freshPut());
+        }
+        KadRequest.PutValue fourth = freshPut();
+        assertThat(refusal(() -> s.handle(greedy, fourth))).isEqualTo(Reason.PEER_QUOTA_EXCEEDED);
+        assertThat(records.get(fourth.record().key())).isEmpty();
+        assertThat(records.size()).isEqualTo(3);
+        // another peer still may
+        s.handle(from(2, "198.51.100.2"), fourth);
+        assertThat(records.get(fourth.record().key())).isPresent();
+
+        s.handle(greedy, new KadRequest.AddProvider("a".getBytes(), List.of(greedy)));
+        s.handle(greedy, new KadRequest.AddProvider("b".getBytes(), List.of(greedy)));
+        s.handle(greedy, new KadRequest.AddProvider("a".getBytes(), List.of(greedy))); // a refresh is free
+        assertThat(refusal(() -> s.handle(greedy, new KadRequest.AddProvider("c".getBytes(), List.of(greedy)))))
+                .isEqualTo(Reason.PEER_QUOTA_EXCEEDED);
+        assertThat(providers.providers("c".getBytes())).isEmpty();
+    }
+
+    @Test
+    void recordBytesCountAgainstThePeerAndRefusedWritesCostNothing() {
+        KadRequest.PutValue probe = freshPut();
+        long size = probe.record().key().length + probe.record().value().length;
+        KadServer s = serverWith(StoreQuotaConfig.builder().maxRecordBytesPerPeer(2 * size + size / 2).build(),
+                Clock.systemUTC());
+        PeerInfo p = from(1, "203.0.113.1");
+        // a record the store refuses (invalid) does not use up the quota
+        KadRecord invalid = KadRecord.of(probe.record().key(), Ed25519.generate().privateKey().publicKey().encode());
+        for (int i = 0; i < 5; i++) {
+            assertThat(refusal(() -> s.handle(p, new KadRequest.PutValue(invalid)))).isEqualTo(Reason.RECORD_REFUSED);
+        }
+        s.handle(p, probe);
+        // the same record again is not newer: refused, and its charge stays as it was (not doubled, not dropped)
+        assertThat(refusal(() -> s.handle(p, probe))).isEqualTo(Reason.RECORD_REFUSED);
+        s.handle(p, freshPut());
+        assertThat(refusal(() -> s.handle(p, freshPut()))).isEqualTo(Reason.PEER_QUOTA_EXCEEDED);
+    }
+
+    @Test
+    void theIpGroupOfTheConnectionSharesOneQuota() {
+        KadServer s = serverWith(StoreQuotaConfig.builder().maxRecordsPerPeer(3).maxRecordsPerIpGroup(4).build(),
+                Clock.systemUTC());
+        // Sybil identities from one /24 (the routing table's diversity grouping)
+        for (int i = 0; i < 3; i++) {
+            s.handle(from(1, "203.0.113.1"), freshPut());
+        }
+        s.handle(from(2, "203.0.113.2"), freshPut());
+        assertThat(refusal(() -> s.handle(from(3, "203.0.113.3"), freshPut())))
+                .isEqualTo(Reason.IP_GROUP_QUOTA_EXCEEDED);
+        s.handle(from(4, "203.0.114.1"), freshPut()); // the next /24 is another group
+        // loopback and private addresses are exempt from group limits, as in the routing table
+        for (int i = 10; i < 16; i++) {
+            s.handle(from(i, "10.0.0.1"), freshPut());
+        }
+    }
+
+    @Test
+    void aChargeEndsWhenTheEntryWouldHaveExpired() {
+        Instant t0 = Instant.parse("2025-03-01T12:00:00Z");
+        Clock[] now = {Clock.fixed(t0, ZoneOffset.UTC)};
+        Clock clock = new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0].instant();
+            }
+        };
+        KadServer s = serverWith(StoreQuotaConfig.builder().maxRecordsPerPeer(1).build(), clock);
+        PeerInfo p = from(1, "203.0.113.1");
+        s.handle(p, freshPut());
+        assertThat(refusal(() -> s.handle(p, freshPut()))).isEqualTo(Reason.PEER_QUOTA_EXCEEDED);
+        now[0] = Clock.fixed(t0.plus(RecordStoreConfig.DEFAULT_RECORD_TTL), ZoneOffset.UTC);
+        s.handle(p, freshPut());
+    }
+
+    @Test
+    void aFullProviderKeyRefusesNewcomersWithATypedReason() {
+        providers = new ProviderStore(ProviderStoreConfig.builder().maxProvidersPerKey(2).build());
+        KadServer s = KadServer.builder().self(self).peers(ClosestPeersSource.of(table, table)).records(records)
+                .providers(providers).build();
+        byte[] key = "cid".getBytes();
+        s.handle(known.get(0), new KadRequest.AddProvider(key, List.of(known.get(0))));
+        s.handle(known.get(1), new KadRequest.AddProvider(key, List.of(known.get(1))));
+        assertThat(refusal(() -> s.handle(known.get(2), new KadRequest.AddProvider(key, List.of(known.get(2))))))
+                .isEqualTo(Reason.PROVIDERS_FULL);
+        assertThat(providers.providers(key)).containsExactlyInAnyOrder(known.get(0), known.get(1));
     }
 
     @Test

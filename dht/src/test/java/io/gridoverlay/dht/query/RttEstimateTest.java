@@ -2,11 +2,10 @@ package io.gridoverlay.dht.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.LongRange;
-import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 class RttEstimateTest {
@@ -68,22 +67,25 @@ class RttEstimateTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("min");
     }
 
-    @Property
-    void srtt_stays_within_the_range_of_the_samples(
-            @ForAll @Size(min = 1, max = 50) java.util.List<@LongRange(min = 0, max = 60_000_000_000L) Long> samples) {
-        long e = RttEstimate.NONE;
-        long min = Long.MAX_VALUE;
-        long max = 0;
-        for (long s : samples) {
-            e = RttEstimate.update(e, s);
-            long micros = s / 1_000 * 1_000;
-            min = Math.min(min, micros);
-            max = Math.max(max, micros);
-        }
-        assertThat(e).isNotEqualTo(RttEstimate.NONE);
-        // integer division may round srtt down by at most 1 us per sample
-        assertThat(RttEstimate.srttNanos(e)).isBetween(Math.max(0, min - 1_000L * samples.size()), Math.max(max, 1_000));
-        long timeout = RttEstimate.timeoutNanos(e, 10 * MS, 3_000 * MS);
-        assertThat(timeout).isBetween(10 * MS, 3_000 * MS);
+    @Test
+    void srtt_stays_within_the_range_of_the_samples() {
+        qt().withFixedSeed(0x7701L).withExamples(1000)
+                .forAll(lists().of(longs().between(0, 60_000_000_000L)).ofSizeBetween(1, 50))
+                .checkAssert(samples -> {
+            long e = RttEstimate.NONE;
+            long min = Long.MAX_VALUE;
+            long max = 0;
+            for (long s : samples) {
+                e = RttEstimate.update(e, s);
+                long micros = s / 1_000 * 1_000;
+                min = Math.min(min, micros);
+                max = Math.max(max, micros);
+            }
+            assertThat(e).isNotEqualTo(RttEstimate.NONE);
+            // integer division may round srtt down by at most 1 us per sample
+            assertThat(RttEstimate.srttNanos(e)).isBetween(Math.max(0, min - 1_000L * samples.size()), Math.max(max, 1_000));
+            long timeout = RttEstimate.timeoutNanos(e, 10 * MS, 3_000 * MS);
+            assertThat(timeout).isBetween(10 * MS, 3_000 * MS);
+        });
     }
 }

@@ -58,13 +58,27 @@ class ProviderStoreTest {
     }
 
     @Test
-    void boundedPerKeyTheOldestGivesWay() {
+    void sybilNewcomersDoNotEvictTheProvidersOfAFullKey() {
+        // regression (issue 14, finding 10): a full key dropped its oldest provider for each newcomer, so a
+        // swarm of fresh identities pushed every honest provider out
         ProviderStore s = store(ProviderStoreConfig.builder().maxProvidersPerKey(3));
-        for (int i = 1; i <= 5; i++) {
-            s.addProvider(key, info(i, 1));
+        for (int i = 1; i <= 3; i++) {
+            assertThat(s.addProvider(key, info(i, 1))).isTrue();
             clock.advance(Duration.ofSeconds(1));
         }
-        assertThat(s.providers(key)).containsExactly(info(5, 1), info(4, 1), info(3, 1));
+        for (int i = 100; i < 110; i++) {
+            assertThat(s.addProvider(key, info(i, 1))).as("newcomer %d", i).isFalse();
+        }
+        assertThat(s.providers(key)).containsExactly(info(3, 1), info(2, 1), info(1, 1));
+        // a provider held may still refresh its entry and addresses while the key is full
+        clock.advance(Duration.ofHours(24));
+        PeerInfo moved = new PeerInfo(info(1, 1).peerId(), info(9, 2).addresses());
+        assertThat(s.addProvider(key, moved)).isTrue();
+        // once the others expire, there is room again
+        clock.advance(Duration.ofHours(24));
+        assertThat(s.providers(key)).containsExactly(moved);
+        assertThat(s.addProvider(key, info(100, 1))).isTrue();
+        assertThat(s.providers(key)).containsExactly(info(100, 1), moved);
     }
 
     @Test

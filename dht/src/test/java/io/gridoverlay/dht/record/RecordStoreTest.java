@@ -4,15 +4,14 @@ import static io.gridoverlay.dht.record.VersionValidator.key;
 import static io.gridoverlay.dht.record.VersionValidator.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import io.gridoverlay.dht.protocol.KadRecord;
 import io.gridoverlay.dht.record.RecordRejectedException.Reason;
 import java.time.Duration;
 import java.time.Instant;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 class RecordStoreTest {
@@ -104,16 +103,20 @@ class RecordStoreTest {
                 .isInstanceOfSatisfying(RecordRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE));
     }
 
-    @Property(tries = 30)
-    void neitherBoundIsEverExceeded(@ForAll @Size(min = 1, max = 200) java.util.List<@IntRange(min = 1, max = 300) Integer> sizes) {
-        RecordStore s = store(RecordStoreConfig.builder().maxRecords(20).maxBytes(2000).maxRecordBytes(400));
-        int i = 0;
-        for (int len : sizes) {
-            s.put(KadRecord.of(key("k" + i++), value("1:" + "z".repeat(len))));
-            s.cleanUp();
-            assertThat(s.size()).isLessThanOrEqualTo(20);
-            assertThat(s.totalBytes()).isLessThanOrEqualTo(2000);
-        }
+    @Test
+    void neitherBoundIsEverExceeded() {
+        qt().withFixedSeed(0x2501L).withExamples(30)
+                .forAll(lists().of(integers().between(1, 300)).ofSizeBetween(1, 200))
+                .checkAssert(sizes -> {
+            RecordStore s = store(RecordStoreConfig.builder().maxRecords(20).maxBytes(2000).maxRecordBytes(400));
+            int i = 0;
+            for (int len : sizes) {
+                s.put(KadRecord.of(key("k" + i++), value("1:" + "z".repeat(len))));
+                s.cleanUp();
+                assertThat(s.size()).isLessThanOrEqualTo(20);
+                assertThat(s.totalBytes()).isLessThanOrEqualTo(2000);
+            }
+        });
     }
 
     @Test

@@ -90,6 +90,21 @@ class ModelsTest {
     }
 
     @Test
+    void scenarioCarriesTheServersStoreQuotas() {
+        assertThat(Scenario.builder().build().storeQuota())
+                .isEqualTo(io.gridoverlay.dht.protocol.StoreQuotaConfig.defaults());
+        Scenario s = Scenario.builder().storeQuota(io.gridoverlay.dht.protocol.StoreQuotaConfig.builder()
+                .maxRecordsPerPeer(7).maxProvidersPerPeer(3).maxRecordBytesPerIpGroup(5L << 30).build()).build();
+        assertThat(Scenario.fromProperties(s.toProperties(), Scenario.builder())).isEqualTo(s);
+        Properties p = new Properties();
+        p.setProperty("quota.providersPerIpGroup", "12");
+        assertThat(Scenario.fromProperties(p, Scenario.builder()).storeQuota().maxProvidersPerIpGroup()).isEqualTo(12);
+        p.setProperty("quota.recordsPerPeer", "4294967296");
+        assertThatThrownBy(() -> Scenario.fromProperties(p, Scenario.builder()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("quota.recordsPerPeer");
+    }
+
+    @Test
     void scenarioFileErrorsNameTheKey() {
         Properties p = new Properties();
         p.setProperty("nodez", "5");

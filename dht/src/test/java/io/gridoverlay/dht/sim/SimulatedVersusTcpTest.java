@@ -43,9 +43,11 @@ class SimulatedVersusTcpTest {
     }
 
     static KademliaDht.Builder configure(KademliaDht.Builder b, int i) {
-        return b.routing(RoutingTableConfig.builder().k(K).noDiversityLimits().build())
-                .lookup(LookupConfig.builder().numResults(K).resiliency(K).parallelism(1).build())
-                .refreshInterval(Duration.ZERO)
+        return b.config(io.gridoverlay.dht.DhtConfig.builder()
+                        .routing(RoutingTableConfig.builder().k(K).noDiversityLimits().build())
+                        .lookup(LookupConfig.builder().numResults(K).resiliency(K).parallelism(1).build())
+                        .refreshInterval(Duration.ZERO)
+                        .build())
                 .seed(i);
     }
 

@@ -172,10 +172,5 @@ class SimulationTest {
         assertThat(summary).hasSize(2);
         assertThat(summary.get(0).split(",")).hasSameSizeAs(summary.get(1).split(",")).contains("exact_fraction");
         assertThat(Files.readString(dir.resolve("summary.md"))).contains("exact k-closest match", "rounds.png");
-        for (String png : new String[] {"rounds.png", "requests.png", "latency-cdf.png"}) {
-            byte[] b = Files.readAllBytes(dir.resolve(png));
-            assertThat(b.length).isGreaterThan(1000);
-            assertThat(b[1]).isEqualTo((byte) 'P');
-        }
     }
 }

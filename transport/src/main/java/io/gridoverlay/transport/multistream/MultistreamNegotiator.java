@@ -17,8 +17,8 @@ import java.util.Set;
  * <pre>
  * initiator                              responder
  *   /multistream/1.0.0, proposal[0] -->
- *                                    <-- /multistream/1.0.0
- *                                    <-- proposal[0] (agreed)  or  na
+ *                                    &lt;-- /multistream/1.0.0
+ *                                    &lt;-- proposal[0] (agreed)  or  na
  *   proposal[1] ...                  -->   (after na, until the list is exhausted)
  * </pre>
  *

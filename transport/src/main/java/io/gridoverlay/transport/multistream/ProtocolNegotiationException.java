@@ -7,7 +7,7 @@ package io.gridoverlay.transport.multistream;
  * <p>The message names what was received and what was expected. Negotiation state is final after this
  * exception; the connection or stream should be closed.
  */
-public class ProtocolNegotiationException extends RuntimeException {
+public class ProtocolNegotiationException extends io.gridoverlay.transport.TransportException {
     private static final long serialVersionUID = 1L;
 
     /** Creates an exception with a message naming the offending input. */

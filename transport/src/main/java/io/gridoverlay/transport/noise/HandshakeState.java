@@ -10,7 +10,7 @@ import java.util.Arrays;
  * <pre>
  * XX:
  *   -> e
- *   <- e, ee, s, es
+ *   &lt;- e, ee, s, es
  *   -> s, se
  * </pre>
  *

@@ -6,7 +6,7 @@ package io.gridoverlay.transport.noise;
  *
  * <p>After this exception the channel's cipher state must not be used again; the connection is closed.
  */
-public class NoiseException extends RuntimeException {
+public class NoiseException extends io.gridoverlay.transport.TransportException {
     private static final long serialVersionUID = 1L;
 
     /** Creates an exception whose message names what was wrong. */

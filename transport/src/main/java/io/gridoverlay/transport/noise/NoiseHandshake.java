@@ -12,7 +12,7 @@ import java.util.Optional;
  * <pre>
  * initiator                                   responder
  *   msg1: e                              -->
- *                                        <--  msg2: e, ee, s, es, payload(identity, sig, muxers)
+ *                                        &lt;--  msg2: e, ee, s, es, payload(identity, sig, muxers)
  *   msg3: s, se, payload(identity, sig, muxers) -->
  * </pre>
  *

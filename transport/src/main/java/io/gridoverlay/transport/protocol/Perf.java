@@ -38,7 +38,7 @@ public final class Perf {
 
     private Perf() {}
 
-    /** Serves perf on {@code host} (done by every host at construction). */
+    /** Serves perf on {@code host} (done at construction by a host built with {@code enablePerf()}). */
     public static void register(Host host) {
         host.setStreamHandler(PROTOCOL, stream -> new StreamHandler() {
             private final ByteBuf header = Unpooled.buffer(8);

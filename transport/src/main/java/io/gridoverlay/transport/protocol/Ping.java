@@ -25,42 +25,84 @@ public final class Ping {
 
     private Ping() {}
 
+    /**
+     * Most received bytes a responder holds while its stream is not writable (the peer does not read its
+     * answers): 128 pings. Beyond that the stream is reset.
+     */
+    static final int MAX_HELD = 128 * SIZE;
+
     /** Serves ping on {@code host} (done by every host at construction). */
     public static void register(Host host) {
-        host.setStreamHandler(PROTOCOL, stream -> new StreamHandler() {
-            /** Collects one 32-byte payload; null once released (the peer may reset after closing). */
-            private ByteBuf pending = Unpooled.buffer(SIZE);
+        host.setStreamHandler(PROTOCOL, stream -> {
+            stream.setAutoConsume(false);
+            return new Responder();
+        });
+    }
 
-            @Override
-            public void onData(Stream s, ByteBuf data) {
-                while (data.isReadable() && pending != null) {
-                    int n = Math.min(SIZE - pending.readableBytes(), data.readableBytes());
-                    pending.writeBytes(data, n);
-                    if (pending.readableBytes() == SIZE) {
-                        s.write(pending.retainedSlice());
-                        pending.clear();
-                    }
-                }
+    /**
+     * Echoes each 32-byte payload while its stream is writable; received bytes count as consumed only once
+     * echoed, so a peer that does not read the answers is stopped by its window, and reset beyond
+     * {@link #MAX_HELD} held bytes (regression: echoes queued without bound, 4 such streams pinned the heap).
+     * Confined to the stream's event loop.
+     */
+    private static final class Responder implements StreamHandler {
+        /** Received and not yet echoed; null once released. */
+        private ByteBuf held = Unpooled.buffer(SIZE);
+        private boolean remoteClosed;
+
+        @Override
+        public void onData(Stream s, ByteBuf data) {
+            if (held == null) {
+                return;
             }
+            if (held.readableBytes() + data.readableBytes() > MAX_HELD) {
+                release();
+                s.reset();
+                return;
+            }
+            held.writeBytes(data);
+            echo(s);
+        }
 
-            @Override
-            public void onRemoteClose(Stream s) {
+        @Override
+        public void onWritabilityChanged(Stream s) {
+            echo(s);
+        }
+
+        private void echo(Stream s) {
+            while (held != null && held.readableBytes() >= SIZE && s.isWritable()) {
+                // a copy of each payload: the buffer is refilled while echoes may still be queued
+                // (a slice of it sent pipelined pings A, B, C back as C, C, C)
+                s.write(held.readBytes(SIZE));
+                s.consumed(SIZE);
+            }
+            if (held == null) {
+                return;
+            }
+            held.discardSomeReadBytes();
+            if (remoteClosed && held.readableBytes() < SIZE) {
                 release();
                 s.closeWrite();
             }
+        }
 
-            @Override
-            public void onReset(Stream s) {
-                release();
-            }
+        @Override
+        public void onRemoteClose(Stream s) {
+            remoteClosed = true;
+            echo(s);
+        }
 
-            private void release() {
-                if (pending != null) {
-                    pending.release();
-                    pending = null;
-                }
+        @Override
+        public void onReset(Stream s) {
+            release();
+        }
+
+        private void release() {
+            if (held != null) {
+                held.release();
+                held = null;
             }
-        });
+        }
     }
 
     /** Pings over {@code connection} once and completes with the round-trip time. */

@@ -22,10 +22,21 @@ import java.util.Objects;
  * @param ackBacklog most outbound streams opened but not yet acknowledged by the peer
  * @param keepAliveInterval interval between keep-alive pings; {@link Duration#ZERO} disables them
  * @param keepAliveTimeout how long a ping may stay unanswered before the session is closed
+ * @param maxSessionWriteQueue bytes all streams of the session together may have queued but not yet sent;
+ *     a write beyond fails with {@link YamuxStreamLimitException} and streams report not writable meanwhile
+ * @param maxPendingControlFrames most control frames (stream ACKs and RSTs) written while the connection is
+ *     unwritable; one more closes the session: the peer opens streams but does not read. Ping answers are
+ *     not counted: while the connection is unwritable only the latest ping is answered, once it drains
+ * @param inboundStreamBurst inbound stream opens the peer may make at once (token bucket size); an open
+ *     beyond the bucket is reset with the rate-limited code (0x1003)
+ * @param inboundStreamRate inbound stream opens per second refilled into the bucket
+ * @param streamIdleTimeout a stream on which nothing was sent or received for this long is reset;
+ *     {@link Duration#ZERO} disables it
  */
 public record YamuxConfig(int initialStreamWindow, int maxStreamWindow, long maxSessionReceiveWindow,
         int maxStreams, int maxFrameBodySize, int maxSendFrameSize, int maxStreamWriteQueue, int ackBacklog,
-        Duration keepAliveInterval, Duration keepAliveTimeout) {
+        Duration keepAliveInterval, Duration keepAliveTimeout, long maxSessionWriteQueue,
+        int maxPendingControlFrames, int inboundStreamBurst, int inboundStreamRate, Duration streamIdleTimeout) {
 
     /** The window every stream starts with, fixed by the protocol: 256 KiB. */
     public static final int DEFAULT_WINDOW = 256 * 1024;
@@ -34,6 +45,7 @@ public record YamuxConfig(int initialStreamWindow, int maxStreamWindow, long max
     public YamuxConfig {
         Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
         Objects.requireNonNull(keepAliveTimeout, "keepAliveTimeout");
+        Objects.requireNonNull(streamIdleTimeout, "streamIdleTimeout");
         if (initialStreamWindow < DEFAULT_WINDOW) {
             throw new IllegalArgumentException("initialStreamWindow must be >= 262144 (the yamux default), got "
                     + initialStreamWindow);
@@ -55,6 +67,13 @@ public record YamuxConfig(int initialStreamWindow, int maxStreamWindow, long max
         positive("maxSendFrameSize", maxSendFrameSize);
         positive("maxStreamWriteQueue", maxStreamWriteQueue);
         positive("ackBacklog", ackBacklog);
+        positive("maxSessionWriteQueue", maxSessionWriteQueue);
+        positive("maxPendingControlFrames", maxPendingControlFrames);
+        positive("inboundStreamBurst", inboundStreamBurst);
+        positive("inboundStreamRate", inboundStreamRate);
+        if (streamIdleTimeout.isNegative()) {
+            throw new IllegalArgumentException("streamIdleTimeout must be >= 0, got " + streamIdleTimeout);
+        }
         if (keepAliveInterval.isNegative() || keepAliveTimeout.isNegative() || keepAliveTimeout.isZero()) {
             throw new IllegalArgumentException("keep-alive interval must be >= 0 and timeout > 0, got "
                     + keepAliveInterval + " / " + keepAliveTimeout);
@@ -89,7 +108,12 @@ public record YamuxConfig(int initialStreamWindow, int maxStreamWindow, long max
                 .maxStreamWriteQueue(maxStreamWriteQueue)
                 .ackBacklog(ackBacklog)
                 .keepAliveInterval(keepAliveInterval)
-                .keepAliveTimeout(keepAliveTimeout);
+                .keepAliveTimeout(keepAliveTimeout)
+                .maxSessionWriteQueue(maxSessionWriteQueue)
+                .maxPendingControlFrames(maxPendingControlFrames)
+                .inboundStreamBurst(inboundStreamBurst)
+                .inboundStreamRate(inboundStreamRate)
+                .streamIdleTimeout(streamIdleTimeout);
     }
 
     /** Mutable builder of {@link YamuxConfig}; not thread-safe. */
@@ -104,8 +128,43 @@ public record YamuxConfig(int initialStreamWindow, int maxStreamWindow, long max
         private int ackBacklog = 256;
         private Duration keepAliveInterval = Duration.ofSeconds(30);
         private Duration keepAliveTimeout = Duration.ofSeconds(30);
+        private long maxSessionWriteQueue = 1024 * 1024;
+        private int maxPendingControlFrames = 1024;
+        private int inboundStreamBurst = 256;
+        private int inboundStreamRate = 256;
+        private Duration streamIdleTimeout = Duration.ofMinutes(2);
 
         private Builder() {
+        }
+
+        /** Default 1 MiB; a stream's queue is bounded by the smaller of this and {@link #maxStreamWriteQueue(int)}. */
+        public Builder maxSessionWriteQueue(long bytes) {
+            this.maxSessionWriteQueue = bytes;
+            return this;
+        }
+
+        /** Default 1024. */
+        public Builder maxPendingControlFrames(int frames) {
+            this.maxPendingControlFrames = frames;
+            return this;
+        }
+
+        /** Default 256 stream opens at once. */
+        public Builder inboundStreamBurst(int streams) {
+            this.inboundStreamBurst = streams;
+            return this;
+        }
+
+        /** Default 256 stream opens per second. */
+        public Builder inboundStreamRate(int streamsPerSecond) {
+            this.inboundStreamRate = streamsPerSecond;
+            return this;
+        }
+
+        /** Default 2 minutes; {@link Duration#ZERO} disables the idle timeout. */
+        public Builder streamIdleTimeout(Duration timeout) {
+            this.streamIdleTimeout = timeout;
+            return this;
         }
 
         /** Default 256 KiB. */
@@ -172,7 +231,8 @@ public record YamuxConfig(int initialStreamWindow, int maxStreamWindow, long max
         public YamuxConfig build() {
             return new YamuxConfig(initialStreamWindow, maxStreamWindow, maxSessionReceiveWindow, maxStreams,
                     maxFrameBodySize, maxSendFrameSize, maxStreamWriteQueue, ackBacklog, keepAliveInterval,
-                    keepAliveTimeout);
+                    keepAliveTimeout, maxSessionWriteQueue, maxPendingControlFrames, inboundStreamBurst,
+                    inboundStreamRate, streamIdleTimeout);
         }
     }
 }

@@ -11,7 +11,7 @@ package io.gridoverlay.transport.yamux;
  *   <li>{@link YamuxStreamLimitException}: a configured limit refused a request.</li>
  * </ul>
  */
-public abstract sealed class YamuxException extends RuntimeException
+public abstract sealed class YamuxException extends io.gridoverlay.transport.TransportException
         permits YamuxProtocolException, YamuxSessionClosedException, YamuxStreamException,
         YamuxStreamLimitException {
 

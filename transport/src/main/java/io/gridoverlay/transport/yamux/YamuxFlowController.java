@@ -103,6 +103,16 @@ final class YamuxFlowController {
          * @throws IllegalArgumentException when more bytes are consumed than were received
          */
         long onConsumed(int bytes, long nowNanos, long rttNanos) {
+            return onConsumed(bytes, nowNanos, rttNanos, false);
+        }
+
+        /**
+         * As {@link #onConsumed(int, long, long)}; when {@code constrained} (the host's receive budget is
+         * short) the window does not grow, and a grown window gives back to the peer only what keeps it
+         * shrinking toward the initial window: the withheld bytes leave the window (never below the initial
+         * window, so the peer is never left without credit once the application has consumed).
+         */
+        long onConsumed(int bytes, long nowNanos, long rttNanos, boolean constrained) {
             if (bytes < 0 || bytes > buffered) {
                 throw new IllegalArgumentException("consumed " + bytes + " bytes but only " + buffered
                         + " received bytes are unconsumed");
@@ -112,7 +122,14 @@ final class YamuxFlowController {
             if (released || consumedUnacknowledged < window / 2 || consumedUnacknowledged == 0) {
                 return 0;
             }
-            if (rttNanos > 0 && nowNanos - lastUpdateNanos
+            if (constrained) {
+                long shrink = Math.min(window - config.initialStreamWindow(), consumedUnacknowledged);
+                if (shrink > 0) {
+                    window -= shrink;
+                    grownBytes -= shrink;
+                    consumedUnacknowledged -= shrink;
+                }
+            } else if (rttNanos > 0 && nowNanos - lastUpdateNanos
                     < Math.max(AUTO_TUNE_RTT_FACTOR * rttNanos, MIN_AUTO_TUNE_INTERVAL_NANOS)) {
                 long sessionRoom = config.maxSessionReceiveWindow() - grownBytes;
                 long grown = Math.min(Math.min(window * 2, config.maxStreamWindow()), window + sessionRoom);

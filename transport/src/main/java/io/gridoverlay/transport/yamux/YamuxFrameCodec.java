@@ -3,6 +3,7 @@ package io.gridoverlay.transport.yamux;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -35,6 +36,11 @@ import java.util.List;
  * {@link YamuxFrame.Data}'s body is a retained slice of the inbound buffer: the next handler owns it and
  * must release it. Unknown flag bits are passed through (as go-yamux and rust-yamux do).
  *
+ * <p>With a {@link DataFrameGate} installed (the {@link YamuxHandler} after it installs one), a Data
+ * header is also shown to the gate as soon as it arrives: the gate checks the announced length against the
+ * stream's receive credit (a protocol error if larger), and the body of a frame for a stream that is gone
+ * is skipped as it arrives instead of being accumulated.
+ *
  * <p>Encoding: a Data frame is written as a composite of a 12-byte header and the frame's own body (no
  * copy); the encoder takes over the frame's reference. Not thread-safe; Netty calls it on the channel's
  * event loop. Cost: O(1) per frame plus the body copy done by the accumulation of the inbound stream.
@@ -50,6 +56,45 @@ public final class YamuxFrameCodec extends CombinedChannelDuplexHandler<YamuxFra
     /** A codec with {@link YamuxConfig#maxFrameBodySize()} of {@code config}. */
     public YamuxFrameCodec(YamuxConfig config) {
         this(config.maxFrameBodySize());
+    }
+
+    /** What a {@link DataFrameGate} decides about a Data frame. */
+    public enum Admission {
+        /** Buffer the body and pass the frame on. */
+        ADMIT,
+        /** Skip the body as it arrives (its stream is gone). */
+        SKIP,
+        /**
+         * Not now: the decoder keeps what it holds, decodes nothing more and asks for no more reads until
+         * {@link YamuxFrameCodec#resumeDecoding()}, which asks the gate again.
+         */
+        WAIT
+    }
+
+    /**
+     * Decides about a Data frame from its header alone, before the body is buffered. Called on the event
+     * loop, once per header unless it answered {@link Admission#WAIT} (then again on the next attempt).
+     */
+    @FunctionalInterface
+    public interface DataFrameGate {
+        /**
+         * @return whether to buffer the body, skip it, or wait
+         * @throws YamuxProtocolException when the frame must not be accepted (the session ends)
+         */
+        Admission admit(int streamId, int flags, long length);
+    }
+
+    /**
+     * Decodes again what the decoder holds after its gate answered {@link Admission#WAIT}, passing on the
+     * frames it completes; call on the event loop. No-op unless waiting.
+     */
+    public void resumeDecoding() {
+        inboundHandler().resume();
+    }
+
+    /** Installs {@code gate} (replacing any previous one); call on the event loop. */
+    public void dataFrameGate(DataFrameGate gate) {
+        inboundHandler().gate = gate;
     }
 
     /**
@@ -148,6 +193,14 @@ public final class YamuxFrameCodec extends CombinedChannelDuplexHandler<YamuxFra
     public static final class Decoder extends ByteToMessageDecoder {
         private final int maxFrameBodySize;
         private boolean failed;
+        private DataFrameGate gate;
+        /** Body bytes of a refused Data frame still to skip. */
+        private long discarding;
+        /** The header at the reader index was admitted: do not ask the gate again while its body arrives. */
+        private boolean headerAdmitted;
+        /** The gate answered WAIT for the header at the reader index. */
+        private boolean waiting;
+        private ChannelHandlerContext context;
 
         Decoder(int maxFrameBodySize) {
             if (maxFrameBodySize < 0) {
@@ -156,15 +209,76 @@ public final class YamuxFrameCodec extends CombinedChannelDuplexHandler<YamuxFra
             this.maxFrameBodySize = maxFrameBodySize;
         }
 
+        /** See {@link YamuxFrameCodec#resumeDecoding()}. */
+        void resume() {
+            if (!waiting || context == null) {
+                return;
+            }
+            waiting = false;
+            try {
+                channelRead(context, Unpooled.EMPTY_BUFFER);
+                channelReadComplete(context);
+            } catch (Exception e) {
+                context.fireExceptionCaught(e);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+            if (waiting) {
+                // no read of more input while the gate makes us wait (ByteToMessageDecoder would ask for one
+                // whenever a read produced no frame and auto-read is off)
+                discardSomeReadBytes();
+                ctx.fireChannelReadComplete();
+                return;
+            }
+            super.channelReadComplete(ctx);
+        }
+
         @Override
         protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+            context = ctx;
             if (failed) {
                 in.skipBytes(in.readableBytes());
                 return;
             }
             try {
+                if (discarding > 0) {
+                    int n = (int) Math.min(discarding, in.readableBytes());
+                    in.skipBytes(n);
+                    discarding -= n;
+                    if (discarding > 0) {
+                        return;
+                    }
+                }
+                if (gate != null && !headerAdmitted && in.readableBytes() >= YamuxFrame.HEADER_LENGTH) {
+                    int start = in.readerIndex();
+                    int streamId = in.getInt(start + 4);
+                    long length = in.getUnsignedInt(start + 8);
+                    if (in.getUnsignedByte(start) == YamuxFrame.VERSION
+                            && in.getUnsignedByte(start + 1) == YamuxFrame.TYPE_DATA && streamId != 0
+                            && length <= maxFrameBodySize) {
+                        switch (gate.admit(streamId, in.getUnsignedShort(start + 2), length)) {
+                            case ADMIT -> {
+                                headerAdmitted = true;
+                                waiting = false;
+                            }
+                            case SKIP -> {
+                                waiting = false;
+                                in.skipBytes(YamuxFrame.HEADER_LENGTH);
+                                discarding = length;
+                                return; // called again while bytes remain: they are skipped above
+                            }
+                            case WAIT -> {
+                                waiting = true;
+                                return; // nothing consumed, nothing produced: the decode loop stops
+                            }
+                        }
+                    }
+                }
                 YamuxFrame frame = YamuxFrameCodec.decode(in, maxFrameBodySize);
                 if (frame != null) {
+                    headerAdmitted = false;
                     out.add(frame);
                 }
             } catch (YamuxProtocolException e) {

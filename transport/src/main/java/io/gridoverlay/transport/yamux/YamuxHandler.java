@@ -38,16 +38,33 @@ import org.slf4j.LoggerFactory;
  * {@link YamuxProtocolException}) sends a go-away with the error code and closes the connection.
  * Closing the channel sends a normal go-away first.
  *
+ * <p>Memory shared with other sessions: queued writes count against a {@link YamuxWriteBudget}, and the
+ * body of every received Data frame against a {@link YamuxReceiveBudget} from its header until the
+ * application consumed it; a frame that does not fit stops this session's reading until another session
+ * releases bytes.
+ *
  * <p>Thread-safety: all state is confined to the channel's event loop; the public methods of
  * {@link YamuxSession} and {@link YamuxStream} hop onto it. Per-frame work is O(1) (hash lookup of the
  * stream); sending is round-robin over streams with queued data and window.
+ *
+ * <p>Size: one session's state machine (frame dispatch, stream lifecycle, write scheduling, keep-alive,
+ * go-away, limits) over state that is lock-free because it is confined to one event loop; splitting it would
+ * spread that state across classes. Frames, flow control and write budgets are already their own classes.
  */
 public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(YamuxHandler.class);
     /** libp2p stream error code RESOURCE_LIMIT_EXCEEDED (go-libp2p 0x1002), sent with a refused SYN's RST. */
     static final long RESET_RESOURCE_LIMIT_EXCEEDED = 0x1002;
+    /** libp2p stream error code RATE_LIMITED (0x1003), sent with the RST of a SYN beyond the open rate. */
+    static final long RESET_RATE_LIMITED = 0x1003;
     private static final int MAX_OUTSTANDING_PINGS = 64;
+    /**
+     * Most ping answers held until the end of a read batch or, while the connection is unwritable, until it
+     * drains (go-yamux keeps a few pongs queued too); a further ping request replaces the newest held answer,
+     * so a ping flood costs O(1) memory.
+     */
+    static final int MAX_HELD_PONGS = 64;
 
     private final YamuxConfig config;
     private final boolean client;
@@ -64,6 +81,7 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
     private long nextPingOpaque;
     private long keepAlivePingOpaque = -1;
     private ScheduledFuture<?> keepAliveTask;
+    private ScheduledFuture<?> idleTask;
     private boolean started;
     private boolean goAwaySent;
     private boolean goAwayReceived;
@@ -73,7 +91,30 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
     private boolean drainScheduled;
     private boolean draining;
     private volatile long rttNanos;
+    private final YamuxWriteBudget hostBudget;
+    /** Bytes queued on all streams of this session; loop only. */
+    private long sessionQueued;
+    private volatile boolean sessionWritable = true;
     private volatile int streamCount;
+    /** Ping answers owed but not yet written (the connection was unwritable); oldest first. */
+    private final long[] heldPongs = new long[MAX_HELD_PONGS];
+    private int heldPongCount;
+    /** Control replies owed (written or held) since the connection was last writable. */
+    private int controlBacklog;
+    /** Whether this handler turned auto-read off because of {@link #controlBacklog}. */
+    private boolean readPaused;
+    /** Bytes buffered on receive by all sessions of the host ({@link YamuxReceiveBudget}). */
+    private final YamuxReceiveBudget receiveBudget;
+    /** Reserved for the Data frame whose header was admitted and whose body is still arriving; loop only. */
+    private long inFlightReserved;
+    /** Whether reading is off because the next Data frame waits for the receive budget; loop only. */
+    private boolean budgetPaused;
+    private YamuxFrameCodec codec;
+    /** Whether {@link #isWritableAfterFlush()} already flushed in this read batch. */
+    private boolean flushedWhileUnwritable;
+    /** Inbound stream-open tokens (see {@link YamuxConfig#inboundStreamBurst()}) and their last refill. */
+    private double openTokens;
+    private long openTokensRefilledNanos;
 
     private record PendingPing(long sentNanos, CompletableFuture<Duration> future) {
     }
@@ -86,6 +127,28 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
      * @param acceptor decides about inbound streams
      */
     public YamuxHandler(YamuxConfig config, boolean client, YamuxStreamAcceptor acceptor) {
+        this(config, client, acceptor, YamuxWriteBudget.unlimited());
+    }
+
+    /**
+     * A session handler whose queued writes also count against {@code hostBudget}, shared by every session
+     * of a host: a write beyond it fails with {@link YamuxStreamLimitException}.
+     */
+    public YamuxHandler(YamuxConfig config, boolean client, YamuxStreamAcceptor acceptor,
+                        YamuxWriteBudget hostBudget) {
+        this(config, client, acceptor, hostBudget, YamuxReceiveBudget.unlimited());
+    }
+
+    /**
+     * A session handler whose queued writes count against {@code hostBudget} and whose received, not yet
+     * consumed Data bodies count against {@code receiveBudget}, both shared by every session of a host. A
+     * Data frame that does not fit the receive budget is not buffered: the session stops reading until
+     * another session releases bytes.
+     */
+    public YamuxHandler(YamuxConfig config, boolean client, YamuxStreamAcceptor acceptor,
+                        YamuxWriteBudget hostBudget, YamuxReceiveBudget receiveBudget) {
+        this.receiveBudget = Objects.requireNonNull(receiveBudget, "receiveBudget");
+        this.hostBudget = Objects.requireNonNull(hostBudget, "hostBudget");
         this.config = Objects.requireNonNull(config, "config");
         this.client = client;
         this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
@@ -209,6 +272,12 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.openTokens = config.inboundStreamBurst();
+        this.openTokensRefilledNanos = now();
+        codec = ctx.pipeline().get(YamuxFrameCodec.class);
+        if (codec != null) {
+            codec.dataFrameGate(this::admitDataFrame);
+        }
         if (ctx.channel().isActive()) {
             start();
         }
@@ -233,6 +302,12 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
             keepAliveTask = ctx.executor().scheduleAtFixedRate(this::keepAliveTick, interval, interval,
                     TimeUnit.NANOSECONDS);
         }
+        long idle = config.streamIdleTimeout().toNanos();
+        if (idle > 0) {
+            long every = Math.max(idle / 4, TimeUnit.MILLISECONDS.toNanos(50));
+            idleTask = ctx.executor().scheduleAtFixedRate(this::resetIdleStreams, every, every,
+                    TimeUnit.NANOSECONDS);
+        }
     }
 
     @Override
@@ -250,12 +325,22 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
         } catch (YamuxProtocolException e) {
             protocolError(e);
         } finally {
+            if (frame instanceof YamuxFrame.Data) {
+                // what onData did not keep (a frame for a stream gone, or refused) goes back at once
+                long left = inFlightReserved;
+                inFlightReserved = 0;
+                receiveBudget.release(left);
+            }
             ReferenceCountUtil.release(frame);
         }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        flushedWhileUnwritable = false;
+        if (ctx.channel().isWritable()) {
+            writeHeldPongs();
+        }
         drain();
         flushIfNeeded();
         ctx.fireChannelReadComplete();
@@ -264,10 +349,174 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
+            controlBacklog = 0;
+            flushedWhileUnwritable = false;
+            writeHeldPongs();
             drain();
             flushIfNeeded();
+            if (readPaused && !terminated) {
+                readPaused = false;
+                if (!budgetPaused) {
+                    ctx.channel().config().setAutoRead(true);
+                }
+            }
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /**
+     * Counts a control reply owed to the peer (stream ACK or RST) while the connection is
+     * unwritable, i.e. the peer does not read what it asks for. Past a quarter of
+     * {@link YamuxConfig#maxPendingControlFrames()} the handler stops reading until the connection drains
+     * (not on unwritability alone: two peers sending each other bulk data would both stop reading and
+     * deadlock); past the whole of it the session is closed.
+     */
+    private void controlReplyOwed() {
+        if (terminated || isWritableAfterFlush()) {
+            return;
+        }
+        controlBacklog++;
+        if (controlBacklog > config.maxPendingControlFrames()) {
+            overloaded();
+        } else if (!readPaused && controlBacklog >= Math.max(1, config.maxPendingControlFrames() / 4)) {
+            readPaused = true;
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    /** The peer keeps asking for replies it does not read: ends the session with a typed error. */
+    private void overloaded() {
+        YamuxControlBacklogException e = new YamuxControlBacklogException("peer does not read: more than "
+                + config.maxPendingControlFrames() + " control replies (stream ACK/RST, ping answers) owed while"
+                + " the connection is unwritable (maxPendingControlFrames)");
+        LOG.debug("closing yamux session on {}: {}", ctx.channel(), e.getMessage());
+        endCode = YamuxErrorCode.INTERNAL_ERROR;
+        if (!goAwaySent) {
+            goAwaySent = true;
+            ctx.write(new YamuxFrame.GoAway(YamuxErrorCode.INTERNAL_ERROR), ctx.voidPromise());
+            ctx.flush();
+        }
+        terminate(e);
+        ctx.close();
+    }
+
+    /**
+     * Whether the connection is writable, flushing first when it is not: replies written during one read
+     * batch are flushed only at its end, so unwritability before a flush says nothing about the peer.
+     */
+    private boolean isWritableAfterFlush() {
+        if (ctx.channel().isWritable()) {
+            return true;
+        }
+        if (flushedWhileUnwritable) {
+            return false; // once per read batch: a flush per reply to a peer that does not read is a busy loop
+        }
+        flushedWhileUnwritable = true;
+        flushNeeded = false;
+        ctx.flush();
+        return ctx.channel().isWritable();
+    }
+
+    /** Writes a stream control frame (ACK, RST) and counts it against the control backlog. */
+    private void writeControl(YamuxFrame frame) {
+        writeFrame(frame);
+        controlReplyOwed();
+    }
+
+    /** Writes the ping answers held back while the connection was unwritable. */
+    private void writeHeldPongs() {
+        for (int i = 0; i < heldPongCount; i++) {
+            writeFrame(new YamuxFrame.Ping(YamuxFrame.FLAG_ACK, heldPongs[i]));
+        }
+        heldPongCount = 0;
+    }
+
+    /**
+     * Decides about a Data frame when its header arrives, before its body is buffered: the announced length
+     * must fit the stream's receive credit (a larger frame is a protocol error); the body of a frame for a
+     * stream that is gone (closed or reset meanwhile) is discarded as it arrives, never buffered.
+     *
+     * @return whether the decoder should buffer and pass on the body
+     * @throws YamuxProtocolException when the frame exceeds the stream's credit
+     */
+    private YamuxFrameCodec.Admission admitDataFrame(int id, int flags, long length) {
+        if (terminated) {
+            return YamuxFrameCodec.Admission.SKIP;
+        }
+        YamuxStream stream = streams.get(id);
+        long credit;
+        if (stream != null) {
+            credit = stream.receive.credit();
+        } else if ((flags & YamuxFrame.FLAG_SYN) != 0) {
+            credit = YamuxConfig.DEFAULT_WINDOW; // a new stream: the peer has only the protocol default so far
+        } else {
+            return YamuxFrameCodec.Admission.SKIP;
+        }
+        if (length > credit) {
+            throw new YamuxProtocolException("data frame of " + length + " bytes on stream "
+                    + Integer.toUnsignedString(id) + " exceeds its receive window of " + credit + " bytes");
+        }
+        long releasesSeen = receiveBudget.releases();
+        if (!receiveBudget.tryReserve(length)) {
+            waitForReceiveBudget(releasesSeen);
+            return YamuxFrameCodec.Admission.WAIT;
+        }
+        inFlightReserved += length;
+        if (budgetPaused) {
+            budgetPaused = false;
+            if (!readPaused) {
+                ctx.channel().config().setAutoRead(true);
+            }
+        }
+        return YamuxFrameCodec.Admission.ADMIT;
+    }
+
+    /** The next Data frame does not fit the host's receive budget: stop reading until bytes are released. */
+    private void waitForReceiveBudget(long releasesSeen) {
+        if (budgetPaused) {
+            return;
+        }
+        budgetPaused = true;
+        ctx.channel().config().setAutoRead(false);
+        receiveBudget.await(() -> {
+            try {
+                ctx.executor().execute(this::resumeAfterReceiveBudget);
+            } catch (java.util.concurrent.RejectedExecutionException gone) {
+                // the event loop shut down with the host: nothing left to resume
+            }
+        }, releasesSeen);
+    }
+
+    /** Some bytes were released somewhere: try the waiting frame again (it may wait once more). */
+    private void resumeAfterReceiveBudget() {
+        if (!budgetPaused || terminated) {
+            return;
+        }
+        budgetPaused = false;
+        if (keepAlivePingOpaque >= 0) {
+            // its answer may have waited in the socket meanwhile: the timeout counts from now
+            pings.computeIfPresent(keepAlivePingOpaque, (k, p) -> new PendingPing(now(), p.future()));
+        }
+        if (codec != null) {
+            codec.resumeDecoding(); // asks the gate again: may set budgetPaused once more
+        }
+        if (!budgetPaused && !readPaused && !terminated) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    /** Whether reading is off while a Data frame waits for the host's receive budget (for tests). */
+    boolean isWaitingForReceiveBudget() {
+        return budgetPaused;
+    }
+
+    /** Returns the reservation of {@code stream}'s bytes consumed or dropped, at most what it holds. */
+    private void releaseBudgeted(YamuxStream stream, long bytes) {
+        long n = Math.min(bytes, stream.budgeted);
+        if (n > 0) {
+            stream.budgeted -= n;
+            receiveBudget.release(n);
+        }
     }
 
     @Override
@@ -371,8 +620,14 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
             LOG.debug("refusing inbound stream {}: {}", Integer.toUnsignedString(id),
                     goAwaySent || goAwayReceived ? "going away" : "limit of " + config.maxStreams() + " streams");
             // the length of an RST frame carries an error code (go-yamux): tell the peer it hit a limit
-            writeFrame(new YamuxFrame.WindowUpdate(id, YamuxFrame.FLAG_RST,
+            writeControl(new YamuxFrame.WindowUpdate(id, YamuxFrame.FLAG_RST,
                     goAwaySent || goAwayReceived ? 0 : RESET_RESOURCE_LIMIT_EXCEEDED));
+            return null;
+        }
+        if (!takeOpenToken()) {
+            LOG.debug("refusing inbound stream {}: more than {} opens at once or {} per second",
+                    Integer.toUnsignedString(id), config.inboundStreamBurst(), config.inboundStreamRate());
+            writeControl(new YamuxFrame.WindowUpdate(id, YamuxFrame.FLAG_RST, RESET_RATE_LIMITED));
             return null;
         }
         YamuxStream stream = new YamuxStream(this, id, false, flow.newWindow(now()));
@@ -390,8 +645,21 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
             return null;
         }
         stream.handler = handler;
-        writeFrame(new YamuxFrame.WindowUpdate(id, YamuxFrame.FLAG_ACK, stream.receive.initialGrant()));
+        writeControl(new YamuxFrame.WindowUpdate(id, YamuxFrame.FLAG_ACK, stream.receive.initialGrant()));
         return stream;
+    }
+
+    /** Takes one inbound-open token from the session's bucket, refilled at {@code inboundStreamRate}/s. */
+    private boolean takeOpenToken() {
+        long now = now();
+        double refill = (now - openTokensRefilledNanos) * 1e-9 * config.inboundStreamRate();
+        openTokens = Math.min(config.inboundStreamBurst(), openTokens + refill);
+        openTokensRefilledNanos = now;
+        if (openTokens < 1) {
+            return false;
+        }
+        openTokens -= 1;
+        return true;
     }
 
     private void onData(YamuxStream stream, ByteBuf body) {
@@ -400,6 +668,10 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
             return;
         }
         stream.receive.onReceived(length, stream.id());
+        long taken = Math.min(inFlightReserved, length);
+        inFlightReserved -= taken;
+        stream.budgeted += taken;
+        stream.lastActivityNanos = now();
         if (stream.readState != YamuxStream.ReadState.OPEN) {
             LOG.debug("data after FIN on stream {}; resetting it", Integer.toUnsignedString(stream.id()));
             resetLocked(stream, "peer sent data after closing its side", true, true);
@@ -445,7 +717,13 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
 
     private void onPing(YamuxFrame.Ping ping) {
         if (ping.hasFlag(YamuxFrame.FLAG_SYN)) {
-            writeFrame(new YamuxFrame.Ping(YamuxFrame.FLAG_ACK, ping.opaque()));
+            // answered at the end of the read batch (or once the connection drains): at most MAX_HELD_PONGS
+            // answers per batch, beyond that only the latest, so a ping flood costs neither memory nor a write
+            // per ping (regression: ~13 MB of pings from a peer that did not read filled a 256 MiB heap)
+            if (heldPongCount < MAX_HELD_PONGS) {
+                heldPongCount++;
+            }
+            heldPongs[heldPongCount - 1] = ping.opaque();
         } else if (ping.hasFlag(YamuxFrame.FLAG_ACK)) {
             PendingPing pending = pings.remove(ping.opaque());
             if (pending == null) {
@@ -513,6 +791,28 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
         future.complete(stream);
     }
 
+    /**
+     * Accounts for {@code delta} bytes queued (positive) or sent or failed (negative) on any stream of the
+     * session, and flips the session's writability with hysteresis (off at {@code maxSessionWriteQueue}, on
+     * again below half of it), telling every stream's handler. O(streams) per flip. Loop only.
+     */
+    private void queuedOnSession(long delta) {
+        sessionQueued += delta;
+        boolean now = sessionWritable ? sessionQueued < config.maxSessionWriteQueue()
+                : sessionQueued < config.maxSessionWriteQueue() / 2;
+        if (now != sessionWritable) {
+            sessionWritable = now;
+            for (YamuxStream s : new ArrayList<>(streams.values())) {
+                s.updateWritability(config.maxStreamWriteQueue());
+            }
+        }
+    }
+
+    /** Whether the session's streams together are below their write budget (with hysteresis); any thread. */
+    boolean sessionWritable() {
+        return sessionWritable;
+    }
+
     /** The per-stream write-queue budget ({@link YamuxConfig#maxStreamWriteQueue()}); any thread. */
     int writeQueueBudget() {
         return config.maxStreamWriteQueue();
@@ -522,7 +822,8 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
      * Queues a write whose {@code length} bytes {@link YamuxStream#write} already reserved; every failure
      * returns the reservation.
      */
-    void writeLocked(YamuxStream stream, ByteBuf data, int length, CompletableFuture<Void> future) {
+    void writeLocked(YamuxStream stream, ByteBuf data, int length, CompletableFuture<Void> future,
+                     boolean opening) {
         YamuxException failure = null;
         if (terminated) {
             failure = closedException();
@@ -530,7 +831,17 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
             failure = new YamuxStreamException("cannot write to stream "
                     + Integer.toUnsignedString(stream.id()) + ": "
                     + (stream.writeState == YamuxStream.WriteState.RESET ? "it was reset" : "its write side is closed"));
+        } else if (opening) {
+            hostBudget.forceReserve(length); // bounded by the caller: see YamuxStream#writeOpening
+        } else if (sessionQueued >= config.maxSessionWriteQueue()) {
+            failure = new YamuxStreamLimitException("session already has " + sessionQueued
+                    + " bytes queued on its streams (maxSessionWriteQueue " + config.maxSessionWriteQueue()
+                    + "); wait for earlier writes to complete or for isWritable()");
+        } else if (!hostBudget.tryReserve(length)) {
+            failure = new YamuxStreamLimitException("the host's write budget of " + hostBudget.limit()
+                    + " bytes queued on all connections is used up; wait for earlier writes to complete");
         } else if (stream.queuedBytes >= config.maxStreamWriteQueue()) {
+            hostBudget.release(length);
             failure = new YamuxStreamLimitException("stream "
                     + Integer.toUnsignedString(stream.id()) + " already has " + stream.queuedBytes
                     + " bytes queued (maxStreamWriteQueue " + config.maxStreamWriteQueue()
@@ -545,6 +856,7 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
         }
         stream.queue.add(new YamuxStream.PendingWrite(data, future));
         stream.queuedBytes += length;
+        queuedOnSession(length);
         stream.updateWritability(config.maxStreamWriteQueue());
         markReady(stream);
         scheduleDrain();
@@ -581,7 +893,8 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
         if (stream.isReset() || streams.get(stream.id()) != stream) {
             return;
         }
-        long delta = stream.receive.onConsumed(bytes, now(), rttNanos);
+        releaseBudgeted(stream, bytes);
+        long delta = stream.receive.onConsumed(bytes, now(), rttNanos, receiveBudget.isConstrained());
         if (delta > 0 && stream.readState == YamuxStream.ReadState.OPEN) {
             writeFrame(new YamuxFrame.WindowUpdate(stream.id(), 0, delta));
         }
@@ -612,7 +925,7 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
         failQueued(stream, new YamuxStreamException("stream " + Integer.toUnsignedString(stream.id()) + ": "
                 + reason));
         if (sendRst && !terminated) {
-            writeFrame(new YamuxFrame.WindowUpdate(stream.id(), YamuxFrame.FLAG_RST, 0));
+            writeControl(new YamuxFrame.WindowUpdate(stream.id(), YamuxFrame.FLAG_RST, 0));
             flushIfNeeded();
         }
         remove(stream);
@@ -630,6 +943,8 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
             pending.future.completeExceptionally(cause);
         }
         stream.unreserve(stream.queuedBytes);
+        hostBudget.release(stream.queuedBytes);
+        queuedOnSession(-stream.queuedBytes);
         stream.queuedBytes = 0;
         stream.updateWritability(config.maxStreamWriteQueue());
     }
@@ -646,6 +961,7 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
         }
         streamCount = streams.size();
         stream.receive.release();
+        releaseBudgeted(stream, stream.budgeted);
         if (stream.isOutbound() && !stream.acknowledged) {
             stream.acknowledged = true;
             unacknowledged--;
@@ -744,9 +1060,12 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
             return;
         }
         ByteBuf chunk = data.readRetainedSlice(n);
+        stream.lastActivityNanos = now();
         stream.sendWindow -= n;
         stream.queuedBytes -= n;
         stream.unreserve(n);
+        hostBudget.release(n);
+        queuedOnSession(-n);
         if (!data.isReadable()) {
             stream.queue.poll();
             data.release();
@@ -797,12 +1116,36 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
         return opaque;
     }
 
+    /**
+     * Resets every stream on which nothing was sent or received for {@link YamuxConfig#streamIdleTimeout()}
+     * (regression, issue 14 #6: an idle Ping stream kept its connection from being trimmed for ever).
+     * O(streams) every quarter of the timeout.
+     */
+    private void resetIdleStreams() {
+        if (terminated) {
+            return;
+        }
+        long now = now();
+        long limit = config.streamIdleTimeout().toNanos();
+        for (YamuxStream s : new ArrayList<>(streams.values())) {
+            if (now - s.lastActivityNanos >= limit) {
+                LOG.debug("resetting stream {}: idle for {}", Integer.toUnsignedString(s.id()), config.streamIdleTimeout());
+                resetLocked(s, "idle for " + config.streamIdleTimeout() + " (streamIdleTimeout)", true, true);
+            }
+        }
+        flushIfNeeded();
+    }
+
     private void keepAliveTick() {
         if (terminated) {
             return;
         }
         if (keepAlivePingOpaque >= 0) {
             PendingPing pending = pings.get(keepAlivePingOpaque);
+            if (pending != null && budgetPaused) {
+                // not reading while the host's receive budget is short: the answer may be in the socket
+                return;
+            }
             if (pending != null && now() - pending.sentNanos() >= config.keepAliveTimeout().toNanos()) {
                 LOG.debug("keep-alive ping unanswered for {}; closing the session", config.keepAliveTimeout());
                 terminate(new YamuxSessionClosedException("keep-alive ping unanswered for "
@@ -841,8 +1184,13 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
             return;
         }
         terminated = true;
+        receiveBudget.release(inFlightReserved);
+        inFlightReserved = 0;
         if (keepAliveTask != null) {
             keepAliveTask.cancel(false);
+        }
+        if (idleTask != null) {
+            idleTask.cancel(false);
         }
         YamuxSessionClosedException closed = cause instanceof YamuxSessionClosedException c ? c
                 : new YamuxSessionClosedException("session closed" + (cause == null ? "" : ": " + cause.getMessage()),
@@ -923,6 +1271,11 @@ public final class YamuxHandler extends ChannelDuplexHandler implements YamuxSes
         } catch (RejectedExecutionException e) {
             ifRejected.run();
         }
+    }
+
+    /** The event loop's ticker time; loop only (0 before the handler is added). */
+    long nowNanos() {
+        return ctx == null ? 0 : now();
     }
 
     private long now() {

@@ -4,7 +4,7 @@ package io.gridoverlay.transport.yamux;
  * The session is closed, or one side sent a go-away, so the requested operation (opening a stream,
  * writing) cannot proceed. Open a new connection to continue.
  */
-public final class YamuxSessionClosedException extends YamuxException {
+public sealed class YamuxSessionClosedException extends YamuxException permits YamuxControlBacklogException {
 
     private static final long serialVersionUID = 1L;
 

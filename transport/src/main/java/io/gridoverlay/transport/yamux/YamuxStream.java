@@ -65,6 +65,10 @@ public final class YamuxStream {
     boolean acknowledged;
     boolean ackReceived;
     long peerResetCode = -1;
+    /** Ticker time of the last data sent or received (or of the open); loop only. */
+    long lastActivityNanos;
+    /** Received bytes not yet consumed that hold a reservation in the host's receive budget; loop only. */
+    long budgeted;
     boolean inReadyQueue;
     CompletableFuture<Void> finFuture;
     private volatile boolean autoConsume = true;
@@ -89,6 +93,7 @@ public final class YamuxStream {
         this.id = id;
         this.outbound = outbound;
         this.receive = receive;
+        this.lastActivityNanos = session.nowNanos();
     }
 
     /** The stream id (an unsigned 32-bit value; odd when opened by the client). */
@@ -114,6 +119,21 @@ public final class YamuxStream {
      * {@link YamuxSessionClosedException} when the session ends first.
      */
     public CompletableFuture<Void> write(ByteBuf data) {
+        return write(data, false);
+    }
+
+    /**
+     * {@link #write} for the few bytes a stream's opener must send before any of its data (its
+     * multistream-select header and proposal): never refused for a full write queue, since data queued
+     * behind a refused header would reach the peer undecodable (regression: a lazily negotiated stream
+     * opened while the session queue was full sent its data without its header). The caller bounds them:
+     * the transport sends at most one proposal per protocol it offers, once per stream it opens.
+     */
+    public CompletableFuture<Void> writeOpening(ByteBuf data) {
+        return write(data, true);
+    }
+
+    private CompletableFuture<Void> write(ByteBuf data, boolean opening) {
         CompletableFuture<Void> future = new CompletableFuture<>();
         int length = data.readableBytes();
         // Reserved before hopping onto the event loop, so that isWritable() turns false at once for a
@@ -123,7 +143,7 @@ public final class YamuxStream {
         if (pending >= session.writeQueueBudget()) {
             unwritableSeenOffLoop.set(true);
         }
-        runInOrder(() -> session.writeLocked(this, data, length, future), () -> {
+        runInOrder(() -> session.writeLocked(this, data, length, future, opening), () -> {
             reserved.addAndGet(-length);
             ReferenceCountUtil.release(data);
             future.completeExceptionally(session.closedException());
@@ -195,14 +215,24 @@ public final class YamuxStream {
     }
 
     /**
-     * Whether a write would be accepted now: the write side is open and fewer than
-     * {@link YamuxConfig#maxStreamWriteQueue()} bytes are queued or on their way to the queue. Turns true
+     * Whether a write would be accepted now: the write side is open, fewer than
+     * {@link YamuxConfig#maxStreamWriteQueue()} bytes are queued or on their way to the queue, and the
+     * session's streams together are below {@link YamuxConfig#maxSessionWriteQueue()}. Turns true
      * again when the queue has drained below half the budget. Exact on any thread for a single producer:
      * bytes passed to {@link #write} count at once, also when the write still has to hop onto the event
      * loop, so a producer that writes only while this is {@code true} never hits the write-queue limit.
      */
     public boolean isWritable() {
-        return writable && reserved.get() < session.writeQueueBudget();
+        if (!writable || reserved.get() >= session.writeQueueBudget()) {
+            return false;
+        }
+        if (session.sessionWritable()) {
+            return true;
+        }
+        // the session's budget is used up: the loop owes this stream an event once it frees up; re-read
+        // after recording that, in case the session turned writable meanwhile and already notified
+        unwritableSeenOffLoop.set(true);
+        return session.sessionWritable();
     }
 
     /** Completes when the stream is fully closed or reset. */
@@ -276,7 +306,7 @@ public final class YamuxStream {
     void updateWritability(int budget) {
         long pending = reserved.get();
         boolean now;
-        if (writeState != WriteState.OPEN) {
+        if (writeState != WriteState.OPEN || !session.sessionWritable()) {
             now = false;
         } else if (writable) {
             now = pending < budget;

@@ -27,21 +27,49 @@ public final class Echo {
     private Echo() {}
 
     /**
-     * Server side with back-pressure: received bytes are reported consumed only once their echo was
+     * Server side with back-pressure: received bytes are echoed while the stream is writable and held
+     * otherwise (the write queue is small, issue 14 #2), and reported consumed only once their echo was
      * written, so a peer that does not read its echo is stopped by its own receive window.
      */
     public static StreamHandler serve(Stream stream) {
         stream.setAutoConsume(false);
         return new StreamHandler() {
+            private final java.util.ArrayDeque<ByteBuf> held = new java.util.ArrayDeque<>();
+            private boolean remoteClosed;
+
             @Override
             public void onData(Stream s, ByteBuf data) {
-                int n = data.readableBytes();
-                s.write(data.retain()).whenComplete((v, e) -> s.consumed(n));
+                held.add(data.retain());
+                pump(s);
+            }
+
+            @Override
+            public void onWritabilityChanged(Stream s) {
+                pump(s);
+            }
+
+            private void pump(Stream s) {
+                while (!held.isEmpty() && s.isWritable()) {
+                    ByteBuf b = held.poll();
+                    int n = b.readableBytes();
+                    s.write(b).whenComplete((v, e) -> s.consumed(n));
+                }
+                if (remoteClosed && held.isEmpty()) {
+                    remoteClosed = false;
+                    s.closeWrite();
+                }
             }
 
             @Override
             public void onRemoteClose(Stream s) {
-                s.closeWrite();
+                remoteClosed = true;
+                pump(s);
+            }
+
+            @Override
+            public void onReset(Stream s) {
+                held.forEach(ByteBuf::release);
+                held.clear();
             }
         };
     }
@@ -55,7 +83,16 @@ public final class Echo {
         CompletableFuture<Void> done = new CompletableFuture<>();
         MessageDigest digest = sha256();
         long[] received = {0};
+        Sender[] sender = new Sender[1];
         StreamHandler reader = new StreamHandler() {
+            @Override
+            public void onWritabilityChanged(Stream s) {
+                Sender snd = sender[0];
+                if (snd != null) {
+                    snd.pump();
+                }
+            }
+
             @Override
             public void onData(Stream s, ByteBuf d) {
                 received[0] += d.readableBytes();
@@ -98,7 +135,8 @@ public final class Echo {
                 done.completeExceptionally(e);
                 return;
             }
-            new Sender(s, data, done).pump();
+            sender[0] = new Sender(s, data, done);
+            sender[0].pump();
         });
         return done;
     }
@@ -127,7 +165,8 @@ public final class Echo {
         }
 
         synchronized void pump() {
-            while (offset < data.length && inFlight < MAX_IN_FLIGHT && !done.isDone()) {
+            // paced on isWritable() too: the stream and session write queues are small (issue 14 #2)
+            while (offset < data.length && inFlight < MAX_IN_FLIGHT && !done.isDone() && stream.isWritable()) {
                 int n = Math.min(CHUNK, data.length - offset);
                 ByteBuf chunk = Unpooled.wrappedBuffer(data, offset, n);
                 offset += n;

@@ -48,7 +48,7 @@ class JavaDialsJsTest {
 
     @BeforeEach
     void startHost() {
-        host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).build();
+        host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).enablePerf().build();
         host.start().join();
     }
 

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * A Java host in a process of its own, for {@link PerfComparisonTest}: js → js runs between two Node.js
  * processes, so Java → Java runs between two JVMs too (in one JVM both hosts share one JIT, whose type
  * profiles then mix the sending and the receiving path, and one heap). {@link #main} starts a host on one
- * event-loop thread (every host serves {@code /perf/1.0.0}), prints its {@code /p2p/} address as one line
+ * event-loop thread (perf enabled: it serves {@code /perf/1.0.0}), prints its {@code /p2p/} address as one line
  * and runs until its standard input closes.
  */
 final class JavaPeerProcess implements AutoCloseable {
@@ -78,7 +78,7 @@ final class JavaPeerProcess implements AutoCloseable {
     }
 
     public static void main(String[] args) throws IOException {
-        Host.Builder b = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1);
+        Host.Builder b = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).enablePerf();
         if (args.length > 0 && args[0].equals("--plaintext")) {
             b.insecurePlaintext();
         }

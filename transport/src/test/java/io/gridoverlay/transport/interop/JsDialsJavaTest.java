@@ -1,5 +1,6 @@
 package io.gridoverlay.transport.interop;
 
+import static io.gridoverlay.testing.Conditions.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gridoverlay.core.encoding.Multiaddr;
@@ -26,7 +27,7 @@ class JsDialsJavaTest {
 
     @BeforeAll
     static void start() {
-        host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).build();
+        host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).enablePerf().build();
         host.start().join();
         host.setStreamHandler(Echo.PROTOCOL, Echo::serve);
         hostAddr = host.listenAddresses().get(0).encapsulate("/p2p/" + host.peerId().toBase58());
@@ -128,18 +129,4 @@ class JsDialsJavaTest {
         }
     }
 
-    static void waitUntil(java.util.function.BooleanSupplier cond) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.gridoverlay.transport.interop;
 
+import static io.gridoverlay.testing.Conditions.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gridoverlay.core.encoding.Multiaddr;
@@ -69,9 +70,6 @@ class JsNegotiationTest {
         return h.listenAddresses().get(0).encapsulate("/p2p/" + h.peerId().toBase58());
     }
 
-    static void waitUntil(java.util.function.BooleanSupplier cond) {
-        JsDialsJavaTest.waitUntil(cond);
-    }
 
     @Test
     void javaDialsJsAndBothAgreeOnYamuxInTheNoiseHandshake() {

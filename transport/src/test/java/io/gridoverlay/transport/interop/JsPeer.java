@@ -409,11 +409,18 @@ public final class JsPeer implements AutoCloseable {
 
     // ------------------------------------------------------------------ installation
 
-    /** Checks for node (skipping the test without it), installs node_modules once, returns interop/js. */
+    /**
+     * Checks for node (skipping the test without it, failing it when the environment variable
+     * GRIDOVERLAY_REQUIRE_INTEROP is set, as .ci/run does), installs node_modules once, returns interop/js.
+     */
     public static Path prepare() {
         synchronized (INSTALL_LOCK) {
             if (nodeAvailable == null) {
                 nodeAvailable = commandWorks("node", "--version");
+            }
+            if (!nodeAvailable && System.getenv("GRIDOVERLAY_REQUIRE_INTEROP") != null) {
+                // .ci/run sets it: CI must not pass with the interop tests skipped
+                throw new IllegalStateException("node is not installed and GRIDOVERLAY_REQUIRE_INTEROP is set");
             }
             assumeTrue(nodeAvailable, "node is not installed: skipping the js-libp2p interop tests");
             Path dir = jsDirectory();

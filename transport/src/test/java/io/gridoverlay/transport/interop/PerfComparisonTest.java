@@ -121,13 +121,13 @@ class PerfComparisonTest {
     }
 
     static Host javaHost() {
-        Host h = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).build();
+        Host h = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).enablePerf().build();
         h.start().join();
         return h;
     }
 
     static Host plaintextHost() {
-        Host h = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).insecurePlaintext().build();
+        Host h = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).insecurePlaintext().enablePerf().build();
         h.start().join();
         return h;
     }

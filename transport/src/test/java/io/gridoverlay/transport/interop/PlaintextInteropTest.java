@@ -21,7 +21,7 @@ class PlaintextInteropTest {
 
     @BeforeAll
     static void start() {
-        host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).insecurePlaintext().build();
+        host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).insecurePlaintext().enablePerf().build();
         host.start().join();
         hostAddr = host.listenAddresses().get(0).encapsulate("/p2p/" + host.peerId().toBase58());
         js = JsPeer.start("--plaintext");

@@ -1,19 +1,23 @@
 package io.gridoverlay.transport.noise;
 
+import static io.gridoverlay.testing.Generators.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import java.util.List;
 import java.util.Optional;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.constraints.StringLength;
-import net.jqwik.api.constraints.UniqueElements;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /** The selection rule of early muxer negotiation: the first of the initiator's muxers the responder lists. */
 class EarlyMuxerNegotiationTest {
+    /** Up to four distinct muxer ids of one or two chars. */
+    private static Gen<List<String>> muxerLists() {
+        return lists().of(strings(1, 2)).ofSizeBetween(0, 4).map(l -> l.stream().distinct().toList());
+    }
+
     private static final String YAMUX = "/yamux/1.0.0";
     private static final String MPLEX = "/mplex/6.7.0";
 
@@ -42,19 +46,20 @@ class EarlyMuxerNegotiationTest {
                 .hasMessageContaining(MPLEX).hasMessageContaining(YAMUX);
     }
 
-    @Property(tries = 300)
-    void choiceIsTheFirstInitiatorMuxerTheResponderSupportsAndBothViewsAgree(
-            @ForAll @Size(max = 4) @UniqueElements List<@StringLength(min = 1, max = 2) String> initiator,
-            @ForAll @Size(max = 4) @UniqueElements List<@StringLength(min = 1, max = 2) String> responder) {
-        Optional<String> expected = initiator.stream().filter(responder::contains).findFirst();
-        boolean fallBack = initiator.isEmpty() || responder.isEmpty();
-        if (!fallBack && expected.isEmpty()) {
-            assertThatThrownBy(() -> EarlyMuxerNegotiation.select(initiator, responder))
-                    .isInstanceOf(HandshakeException.class);
-            return;
-        }
-        Optional<String> chosen = EarlyMuxerNegotiation.select(initiator, responder, true);
-        assertThat(chosen).isEqualTo(fallBack ? Optional.empty() : expected);
-        assertThat(EarlyMuxerNegotiation.select(responder, initiator, false)).isEqualTo(chosen);
+    @Test
+    void choiceIsTheFirstInitiatorMuxerTheResponderSupportsAndBothViewsAgree() {
+        qt().withFixedSeed(0xEA01L).withExamples(300).forAll(muxerLists(), muxerLists())
+                .checkAssert((initiator, responder) -> {
+            Optional<String> expected = initiator.stream().filter(responder::contains).findFirst();
+            boolean fallBack = initiator.isEmpty() || responder.isEmpty();
+            if (!fallBack && expected.isEmpty()) {
+                assertThatThrownBy(() -> EarlyMuxerNegotiation.select(initiator, responder))
+                        .isInstanceOf(HandshakeException.class);
+                return;
+            }
+            Optional<String> chosen = EarlyMuxerNegotiation.select(initiator, responder, true);
+            assertThat(chosen).isEqualTo(fallBack ? Optional.empty() : expected);
+            assertThat(EarlyMuxerNegotiation.select(responder, initiator, false)).isEqualTo(chosen);
+        });
     }
 }

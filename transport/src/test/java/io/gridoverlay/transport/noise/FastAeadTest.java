@@ -1,23 +1,22 @@
 package io.gridoverlay.transport.noise;
 
+import static io.gridoverlay.testing.Generators.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
 import org.bouncycastle.crypto.macs.Poly1305;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 class FastAeadTest {
     private static final HexFormat HEX = HexFormat.of();
@@ -70,14 +69,16 @@ class FastAeadTest {
         }
     }
 
-    @Property(tries = 300)
-    void poly1305MatchesBouncyCastle(@ForAll @Size(32) byte[] key, @ForAll @Size(max = 600) byte[] msg,
-            @ForAll boolean saturate) {
-        if (saturate) { // all-ones r and message drive every limb to its maximum
-            Arrays.fill(key, 0, 16, (byte) 0xff);
-            Arrays.fill(msg, (byte) 0xff);
-        }
-        assertThat(io.gridoverlay.transport.noise.Poly1305.mac(key, msg)).isEqualTo(bcPoly1305(key, msg));
+    @Test
+    void poly1305MatchesBouncyCastle() {
+        qt().withFixedSeed(0xFA01L).withExamples(300).forAll(bytes(32), bytes(0, 600), booleans().all())
+                .checkAssert((key, msg, saturate) -> {
+            if (saturate) { // all-ones r and message drive every limb to its maximum
+                Arrays.fill(key, 0, 16, (byte) 0xff);
+                Arrays.fill(msg, (byte) 0xff);
+            }
+            assertThat(io.gridoverlay.transport.noise.Poly1305.mac(key, msg)).isEqualTo(bcPoly1305(key, msg));
+        });
     }
 
     @Test
@@ -110,70 +111,93 @@ class FastAeadTest {
         assertThat(back).isEqualTo(plaintext);
     }
 
-    @Provide
-    Arbitrary<Integer> lengths() {
-        return Arbitraries.oneOf(Arbitraries.integers().between(0, 200),
-                Arbitraries.integers().between(0, 70_000));
+    private static Gen<Integer> lengths() {
+        return Generate.oneOf(integers().between(0, 200), integers().between(0, 70_000));
     }
 
-    @Property(tries = 60)
-    void backendsAgreeAndOpenEachOther(@ForAll("lengths") int len, @ForAll @Size(max = 100) byte[] aad,
-            @ForAll long nonce, @ForAll long seed) {
-        Random random = new Random(seed);
-        byte[] key = new byte[32];
-        random.nextBytes(key);
-        byte[] plaintext = new byte[len];
-        random.nextBytes(plaintext);
-        NoiseCrypto[] backends = allBackends();
-        byte[][] sealed = new byte[backends.length][];
-        for (int i = 0; i < backends.length; i++) {
-            NoiseCrypto.Aead aead = backends[i].newAead();
-            aead.setKey(key);
-            sealed[i] = new byte[len + 16];
-            assertThat(aead.encrypt(nonce, aad, plaintext, 0, len, sealed[i], 0)).isEqualTo(len + 16);
-        }
-        for (byte[] other : sealed) {
-            assertThat(other).isEqualTo(sealed[0]);
-        }
-        for (NoiseCrypto opener : backends) {
-            for (byte[] s : sealed) {
-                // a fresh object each time: the JDK's ChaCha20-Poly1305 refuses the previous key and nonce
-                NoiseCrypto.Aead aead = opener.newAead();
+    /** One sealed message to tamper with: its length, AAD, nonce, key seed, and which bit of what to flip. */
+    private record Tamper(int len, byte[] aad, long nonce, long seed, int where, int bit, boolean flipAad) {
+    }
+
+    private static Gen<Tamper> tampers() {
+        Gen<Integer> lens = integers().between(0, 300);
+        Gen<byte[]> aads = bytes(0, 40);
+        Gen<Long> longs = longs().all();
+        Gen<Integer> wheres = integers().between(0, Integer.MAX_VALUE - 1);
+        Gen<Integer> bits = integers().between(0, 7);
+        Gen<Boolean> flags = booleans().all();
+        Gen<Tamper> tampers = in -> new Tamper(lens.generate(in), aads.generate(in), longs.generate(in),
+                longs.generate(in), wheres.generate(in), bits.generate(in), flags.generate(in));
+        return tampers.describedAs(t -> t + " aad=" + HEX.formatHex(t.aad()));
+    }
+
+    @Test
+    void backendsAgreeAndOpenEachOther() {
+        qt().withFixedSeed(0xFA02L).withExamples(60).forAll(lengths(), bytes(0, 100), longs().all(), longs().all())
+                .checkAssert((len, aad, nonce, seed) -> {
+            Random random = new Random(seed);
+            byte[] key = new byte[32];
+            random.nextBytes(key);
+            byte[] plaintext = new byte[len];
+            random.nextBytes(plaintext);
+            NoiseCrypto[] backends = allBackends();
+            byte[][] sealed = new byte[backends.length][];
+            for (int i = 0; i < backends.length; i++) {
+                NoiseCrypto.Aead aead = backends[i].newAead();
                 aead.setKey(key);
-                byte[] back = new byte[len];
-                assertThat(aead.decrypt(nonce, aad, s, 0, s.length, back, 0)).isEqualTo(len);
-                assertThat(back).isEqualTo(plaintext);
+                sealed[i] = new byte[len + 16];
+                assertThat(aead.encrypt(nonce, aad, plaintext, 0, len, sealed[i], 0)).isEqualTo(len + 16);
             }
-        }
+            for (byte[] other : sealed) {
+                assertThat(other).isEqualTo(sealed[0]);
+            }
+            for (NoiseCrypto opener : backends) {
+                for (byte[] s : sealed) {
+                    // a fresh object each time: the JDK's ChaCha20-Poly1305 refuses the previous key and nonce
+                    NoiseCrypto.Aead aead = opener.newAead();
+                    aead.setKey(key);
+                    byte[] back = new byte[len];
+                    assertThat(aead.decrypt(nonce, aad, s, 0, s.length, back, 0)).isEqualTo(len);
+                    assertThat(back).isEqualTo(plaintext);
+                }
+            }
+        });
     }
 
-    @Property(tries = 200)
-    void anyBitFlipIsRejectedAndNothingIsWritten(@ForAll @IntRange(max = 300) int len,
-            @ForAll @Size(max = 40) byte[] aad, @ForAll long nonce, @ForAll long seed,
-            @ForAll @IntRange(max = Integer.MAX_VALUE - 1) int where, @ForAll @IntRange(max = 7) int bit,
-            @ForAll boolean flipAad) {
-        Random random = new Random(seed);
-        byte[] key = new byte[32];
-        random.nextBytes(key);
-        byte[] plaintext = new byte[len];
-        random.nextBytes(plaintext);
-        FastAead aead = new FastAead();
-        aead.setKey(key);
-        byte[] sealed = new byte[len + 16];
-        aead.encrypt(nonce, aad, plaintext, 0, len, sealed, 0);
-        byte[] badAad = aad.clone();
-        if (flipAad && aad.length > 0) {
-            badAad[where % aad.length] ^= (byte) (1 << bit);
-        } else {
-            sealed[where % sealed.length] ^= (byte) (1 << bit);
-        }
-        byte[] out = new byte[len];
-        Arrays.fill(out, (byte) 0x5a);
-        byte[] untouched = out.clone();
-        assertThatThrownBy(() -> aead.decrypt(nonce, badAad, sealed, 0, sealed.length, out, 0))
-                .isInstanceOf(DecryptionException.class)
-                .hasMessageContaining("tag mismatch at nonce " + Long.toUnsignedString(nonce));
-        assertThat(out).isEqualTo(untouched);
+    @Test
+    void anyBitFlipIsRejectedAndNothingIsWritten() {
+        qt().withFixedSeed(0xFA03L).withExamples(200).forAll(tampers())
+                .checkAssert(t -> {
+            int len = t.len();
+            byte[] aad = t.aad();
+            long nonce = t.nonce();
+            long seed = t.seed();
+            int where = t.where();
+            int bit = t.bit();
+            boolean flipAad = t.flipAad();
+            Random random = new Random(seed);
+            byte[] key = new byte[32];
+            random.nextBytes(key);
+            byte[] plaintext = new byte[len];
+            random.nextBytes(plaintext);
+            FastAead aead = new FastAead();
+            aead.setKey(key);
+            byte[] sealed = new byte[len + 16];
+            aead.encrypt(nonce, aad, plaintext, 0, len, sealed, 0);
+            byte[] badAad = aad.clone();
+            if (flipAad && aad.length > 0) {
+                badAad[where % aad.length] ^= (byte) (1 << bit);
+            } else {
+                sealed[where % sealed.length] ^= (byte) (1 << bit);
+            }
+            byte[] out = new byte[len];
+            Arrays.fill(out, (byte) 0x5a);
+            byte[] untouched = out.clone();
+            assertThatThrownBy(() -> aead.decrypt(nonce, badAad, sealed, 0, sealed.length, out, 0))
+                    .isInstanceOf(DecryptionException.class)
+                    .hasMessageContaining("tag mismatch at nonce " + Long.toUnsignedString(nonce));
+            assertThat(out).isEqualTo(untouched);
+        });
     }
 
     @Test
@@ -305,22 +329,25 @@ class FastAeadTest {
         assertThat(NoiseCrypto.selfTest(NoiseCrypto.BOUNCY_CASTLE)).isTrue();
     }
 
-    @Property(tries = 20)
-    void publicBackendsInteroperate(@ForAll @Size(max = 3000) byte[] plaintext) {
-        byte[] key = new byte[32];
-        Arrays.fill(key, (byte) 9);
-        for (NoiseCipherBackend sender : NoiseCipherBackend.values()) {
-            for (NoiseCipherBackend receiver : NoiseCipherBackend.values()) {
-                CipherState enc = sender.newCipherState(key);
-                CipherState dec = receiver.newCipherState(key);
-                byte[] sealed = new byte[plaintext.length + 16];
-                byte[] back = new byte[plaintext.length];
-                for (int round = 0; round < 2; round++) {
-                    enc.encrypt(plaintext, 0, plaintext.length, sealed, 0);
-                    dec.decrypt(sealed, 0, sealed.length, back, 0);
-                    assertThat(back).isEqualTo(plaintext);
+    @Test
+    void publicBackendsInteroperate() {
+        qt().withFixedSeed(0xFA04L).withExamples(20).forAll(bytes(0, 3000))
+                .checkAssert(plaintext -> {
+            byte[] key = new byte[32];
+            Arrays.fill(key, (byte) 9);
+            for (NoiseCipherBackend sender : NoiseCipherBackend.values()) {
+                for (NoiseCipherBackend receiver : NoiseCipherBackend.values()) {
+                    CipherState enc = sender.newCipherState(key);
+                    CipherState dec = receiver.newCipherState(key);
+                    byte[] sealed = new byte[plaintext.length + 16];
+                    byte[] back = new byte[plaintext.length];
+                    for (int round = 0; round < 2; round++) {
+                        enc.encrypt(plaintext, 0, plaintext.length, sealed, 0);
+                        dec.decrypt(sealed, 0, sealed.length, back, 0);
+                        assertThat(back).isEqualTo(plaintext);
+                    }
                 }
             }
-        }
+        });
     }
 }

@@ -2,6 +2,10 @@ package io.gridoverlay.transport.noise;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -16,9 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -90,39 +91,42 @@ class NoiseFrameCodecNativeReadTest {
         return reads;
     }
 
-    @Property(tries = 30)
-    void anySplitOfAnyFramesDecodesAndFreesEverything(@ForAll @IntRange(min = 1, max = 12) int frames,
-            @ForAll @IntRange(min = 256, max = 70_000) int maxRead, @ForAll boolean tamper, @ForAll long seed) {
-        Random random = new Random(seed);
-        int[] lengths = new int[frames];
-        for (int i = 0; i < frames; i++) {
-            int kind = random.nextInt(4);
-            lengths[i] = kind == 0 ? 0 : kind == 1 ? NoiseFrameCodec.MAX_PLAINTEXT : random.nextInt(3000);
-        }
-        ByteArrayOutputStream plain = new ByteArrayOutputStream();
-        byte[] wire = wire(lengths, random, plain);
-        if (tamper) {
-            wire[random.nextInt(wire.length)] ^= (byte) (1 << random.nextInt(8));
-        }
-        int[] cuts = new int[7];
-        for (int i = 0; i < cuts.length; i++) {
-            cuts[i] = random.nextInt(6) == 0 ? 1 + random.nextInt(3) : 1 + random.nextInt(maxRead);
-        }
-        List<Throwable> errors = new ArrayList<>();
-        EmbeddedChannel ch = receiver(errorsTo(errors));
-        List<ByteBuf> reads = feed(ch, wire, cuts);
-        byte[] got = drain(ch);
-        if (!tamper) {
-            assertThat(got).isEqualTo(plain.toByteArray());
-            assertThat(errors).isEmpty();
-        } else {
-            assertThat(got.length).isLessThanOrEqualTo(plain.size());
-            assertThat(got).isEqualTo(java.util.Arrays.copyOf(plain.toByteArray(), got.length));
-            assertThat(errors).allMatch(e -> e instanceof NoiseException);
-        }
-        ch.finishAndReleaseAll();
-        assertThat(reads).allMatch(b -> b.refCnt() == 0);
-        assertThat(alloc.metric().usedDirectMemory()).as("direct memory still held").isZero();
+    @Test
+    void anySplitOfAnyFramesDecodesAndFreesEverything() {
+        qt().withFixedSeed(0x4E01L).withExamples(30)
+                .forAll(integers().between(1, 12), integers().between(256, 70_000), booleans().all(), longs().all())
+                .checkAssert((frames, maxRead, tamper, seed) -> {
+            Random random = new Random(seed);
+            int[] lengths = new int[frames];
+            for (int i = 0; i < frames; i++) {
+                int kind = random.nextInt(4);
+                lengths[i] = kind == 0 ? 0 : kind == 1 ? NoiseFrameCodec.MAX_PLAINTEXT : random.nextInt(3000);
+            }
+            ByteArrayOutputStream plain = new ByteArrayOutputStream();
+            byte[] wire = wire(lengths, random, plain);
+            if (tamper) {
+                wire[random.nextInt(wire.length)] ^= (byte) (1 << random.nextInt(8));
+            }
+            int[] cuts = new int[7];
+            for (int i = 0; i < cuts.length; i++) {
+                cuts[i] = random.nextInt(6) == 0 ? 1 + random.nextInt(3) : 1 + random.nextInt(maxRead);
+            }
+            List<Throwable> errors = new ArrayList<>();
+            EmbeddedChannel ch = receiver(errorsTo(errors));
+            List<ByteBuf> reads = feed(ch, wire, cuts);
+            byte[] got = drain(ch);
+            if (!tamper) {
+                assertThat(got).isEqualTo(plain.toByteArray());
+                assertThat(errors).isEmpty();
+            } else {
+                assertThat(got.length).isLessThanOrEqualTo(plain.size());
+                assertThat(got).isEqualTo(java.util.Arrays.copyOf(plain.toByteArray(), got.length));
+                assertThat(errors).allMatch(e -> e instanceof NoiseException);
+            }
+            ch.finishAndReleaseAll();
+            assertThat(reads).allMatch(b -> b.refCnt() == 0);
+            assertThat(alloc.metric().usedDirectMemory()).as("direct memory still held").isZero();
+        });
     }
 
     @Test

@@ -1,7 +1,11 @@
 package io.gridoverlay.transport.plaintext;
 
+import static io.gridoverlay.testing.Generators.ANY_SIZE;
+import static io.gridoverlay.testing.Generators.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.protobuf.ByteString;
@@ -16,9 +20,6 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /** The {@code /plaintext/2.0.0} exchange decoder: typed errors only, any split decodes the same. */
@@ -61,34 +62,40 @@ class PlaintextFuzzTest {
         }
     }
 
-    @Property(tries = 300)
-    void arbitraryBytesGiveOnlyTypedErrors(@ForAll byte[] data) {
-        stream(data);
+    @Test
+    void arbitraryBytesGiveOnlyTypedErrors() {
+        qt().withFixedSeed(0x9701L).withExamples(300).forAll(bytes(0, ANY_SIZE))
+                .checkAssert(data -> {
+            stream(data);
+        });
     }
 
-    @Property(tries = 100)
-    void anySplitDecodesTheSameAndPassesTrailingBytesOn(@ForAll @IntRange(min = 1, max = 200) int piece) {
-        byte[] exchange = PlaintextHandshakeHandler.exchangeMessage(REMOTE);
-        byte[] wire = Arrays.copyOf(exchange, exchange.length + 3);
-        wire[exchange.length] = 7;
-        wire[exchange.length + 1] = 8;
-        wire[exchange.length + 2] = 9;
-        List<byte[]> pieces = new ArrayList<>();
-        for (int off = 0; off < wire.length; off += piece) {
-            pieces.add(Arrays.copyOfRange(wire, off, Math.min(wire.length, off + piece)));
-        }
-        PlaintextHandshakeHandler h = PlaintextHandshakeHandler.initiator(LOCAL, REMOTE.peerId());
-        List<Object> after = new ArrayList<>();
-        assertThat(feed(pieces, h, after)).isEmpty();
-        assertThat(h.result()).isCompletedWithValue(REMOTE);
-        ByteBuf trailing = Unpooled.buffer();
-        for (Object o : after) {
-            trailing.writeBytes((ByteBuf) o);
-            ((ByteBuf) o).release();
-        }
-        assertThat(trailing.readableBytes()).isEqualTo(3);
-        assertThat(trailing.readByte()).isEqualTo((byte) 7);
-        trailing.release();
+    @Test
+    void anySplitDecodesTheSameAndPassesTrailingBytesOn() {
+        qt().withFixedSeed(0x9702L).withExamples(100).forAll(integers().between(1, 200))
+                .checkAssert(piece -> {
+            byte[] exchange = PlaintextHandshakeHandler.exchangeMessage(REMOTE);
+            byte[] wire = Arrays.copyOf(exchange, exchange.length + 3);
+            wire[exchange.length] = 7;
+            wire[exchange.length + 1] = 8;
+            wire[exchange.length + 2] = 9;
+            List<byte[]> pieces = new ArrayList<>();
+            for (int off = 0; off < wire.length; off += piece) {
+                pieces.add(Arrays.copyOfRange(wire, off, Math.min(wire.length, off + piece)));
+            }
+            PlaintextHandshakeHandler h = PlaintextHandshakeHandler.initiator(LOCAL, REMOTE.peerId());
+            List<Object> after = new ArrayList<>();
+            assertThat(feed(pieces, h, after)).isEmpty();
+            assertThat(h.result()).isCompletedWithValue(REMOTE);
+            ByteBuf trailing = Unpooled.buffer();
+            for (Object o : after) {
+                trailing.writeBytes((ByteBuf) o);
+                ((ByteBuf) o).release();
+            }
+            assertThat(trailing.readableBytes()).isEqualTo(3);
+            assertThat(trailing.readByte()).isEqualTo((byte) 7);
+            trailing.release();
+        });
     }
 
     @Test

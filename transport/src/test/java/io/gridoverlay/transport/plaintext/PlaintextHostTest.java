@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class PlaintextHostTest {
 
     private static Host host(boolean plaintext) {
-        Host.Builder b = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1);
+        Host.Builder b = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).enablePerf();
         Host h = (plaintext ? b.insecurePlaintext() : b).build();
         h.start().join();
         return h;

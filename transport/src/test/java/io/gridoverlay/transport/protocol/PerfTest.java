@@ -36,8 +36,8 @@ class PerfTest {
     @BeforeEach
     void start() {
         YamuxConfig tiny = YamuxConfig.builder().maxStreamWriteQueue(TINY_WRITE_QUEUE).build();
-        client = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).yamux(tiny).build();
-        server = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).yamux(tiny).build();
+        client = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).yamux(tiny).enablePerf().build();
+        server = Host.builder().listen("/ip4/127.0.0.1/tcp/0").eventLoopThreads(1).yamux(tiny).enablePerf().build();
         client.start().join();
         server.start().join();
         serverAddr = server.listenAddresses().get(0).encapsulate("/p2p/" + server.peerId().toBase58());

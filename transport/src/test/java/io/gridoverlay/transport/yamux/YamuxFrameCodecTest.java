@@ -1,7 +1,12 @@
 package io.gridoverlay.transport.yamux;
 
+import static io.gridoverlay.testing.Generators.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -9,15 +14,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 class YamuxFrameCodecTest {
 
@@ -112,17 +111,16 @@ class YamuxFrameCodecTest {
 
     // ------------------------------------------------------------------ properties
 
-    @Provide
-    Arbitrary<List<YamuxFrame>> frames() {
-        Arbitrary<Integer> flags = Arbitraries.integers().between(0, 0xFFFF);
-        Arbitrary<Integer> streamIds = Arbitraries.integers().filter(i -> i != 0);
-        Arbitrary<Long> u32 = Arbitraries.longs().between(0, YamuxFrame.MAX_U32);
-        Arbitrary<YamuxFrame> data = Combinators.combine(streamIds, flags, Arbitraries.bytes().array(byte[].class)
-                .ofMaxSize(300)).as((id, f, body) -> new YamuxFrame.Data(id, f, Unpooled.wrappedBuffer(body)));
-        Arbitrary<YamuxFrame> update = Combinators.combine(streamIds, flags, u32).as(YamuxFrame.WindowUpdate::new);
-        Arbitrary<YamuxFrame> ping = Combinators.combine(flags, u32).as(YamuxFrame.Ping::new);
-        Arbitrary<YamuxFrame> goAway = u32.map(YamuxFrame.GoAway::new);
-        return Arbitraries.oneOf(data, update, ping, goAway).list().ofMaxSize(20);
+    private static Gen<List<YamuxFrame>> frames() {
+        Gen<Integer> flags = integers().between(0, 0xFFFF);
+        Gen<Integer> streamIds = integers().all().map(i -> i == 0 ? 1 : i); // any id but 0
+        Gen<Long> u32 = longs().between(0, YamuxFrame.MAX_U32);
+        Gen<YamuxFrame> data = streamIds.zip(flags, bytes(0, 300),
+                (id, f, body) -> new YamuxFrame.Data(id, f, Unpooled.wrappedBuffer(body)));
+        Gen<YamuxFrame> update = streamIds.zip(flags, u32, YamuxFrame.WindowUpdate::new);
+        Gen<YamuxFrame> ping = flags.zip(u32, YamuxFrame.Ping::new);
+        Gen<YamuxFrame> goAway = u32.map(YamuxFrame.GoAway::new);
+        return lists().of(Generate.oneOf(data, update, ping, goAway)).ofSizeBetween(0, 20);
     }
 
     /** Describes a frame without its buffer identity, for comparison. */
@@ -131,55 +129,61 @@ class YamuxFrameCodecTest {
         return frame.type() + "/" + frame.flags() + "/" + frame.streamId() + "/" + frame.lengthField() + "/" + body;
     }
 
-    @Property(tries = 200)
-    void decodeInvertsEncode(@ForAll("frames") List<YamuxFrame> frames) {
-        List<String> expected = frames.stream().map(YamuxFrameCodecTest::describe).toList();
-        ByteBuf wire = Unpooled.buffer();
-        for (YamuxFrame frame : frames) {
-            ByteBuf encoded = YamuxFrameCodec.encode(frame, wire.alloc());
-            wire.writeBytes(encoded);
-            encoded.release();
-        }
-        List<String> decoded = new ArrayList<>();
-        YamuxFrame frame;
-        while ((frame = YamuxFrameCodec.decode(wire, MAX)) != null) {
-            decoded.add(describe(frame));
-            if (frame instanceof YamuxFrame.Data d) {
-                d.release();
+    @Test
+    void decodeInvertsEncode() {
+        qt().withFixedSeed(0x7F01L).withExamples(200).forAll(frames())
+                .checkAssert(frames -> {
+            List<String> expected = frames.stream().map(YamuxFrameCodecTest::describe).toList();
+            ByteBuf wire = Unpooled.buffer();
+            for (YamuxFrame frame : frames) {
+                ByteBuf encoded = YamuxFrameCodec.encode(frame, wire.alloc());
+                wire.writeBytes(encoded);
+                encoded.release();
             }
-        }
-        assertThat(wire.isReadable()).isFalse();
-        assertThat(wire.release()).isTrue();
-        assertThat(decoded).isEqualTo(expected);
+            List<String> decoded = new ArrayList<>();
+            YamuxFrame frame;
+            while ((frame = YamuxFrameCodec.decode(wire, MAX)) != null) {
+                decoded.add(describe(frame));
+                if (frame instanceof YamuxFrame.Data d) {
+                    d.release();
+                }
+            }
+            assertThat(wire.isReadable()).isFalse();
+            assertThat(wire.release()).isTrue();
+            assertThat(decoded).isEqualTo(expected);
+        });
     }
 
-    @Property(tries = 200)
-    void anySplitOfTheBytesDecodesTheSameFrames(@ForAll("frames") List<YamuxFrame> frames,
-            @ForAll @Size(max = 40) List<@IntRange(min = 1, max = 64) Integer> cuts) {
-        List<String> expected = frames.stream().map(YamuxFrameCodecTest::describe).toList();
-        ByteBuf wire = Unpooled.buffer();
-        for (YamuxFrame frame : frames) {
-            ByteBuf encoded = YamuxFrameCodec.encode(frame, wire.alloc());
-            wire.writeBytes(encoded);
-            encoded.release();
-        }
-        EmbeddedChannel channel = new EmbeddedChannel(new YamuxFrameCodec(MAX));
-        int cut = 0;
-        while (wire.isReadable()) {
-            int n = Math.min(wire.readableBytes(), cuts.isEmpty() ? wire.readableBytes() : cuts.get(cut++ % cuts.size()));
-            channel.writeInbound(wire.readRetainedSlice(n));
-        }
-        wire.release();
-        List<String> decoded = new ArrayList<>();
-        Object msg;
-        while ((msg = channel.readInbound()) != null) {
-            YamuxFrame frame = (YamuxFrame) msg;
-            decoded.add(describe(frame));
-            if (frame instanceof YamuxFrame.Data d) {
-                d.release();
+    @Test
+    void anySplitOfTheBytesDecodesTheSameFrames() {
+        qt().withFixedSeed(0x7F02L).withExamples(200)
+                .forAll(frames(), lists().of(integers().between(1, 64)).ofSizeBetween(0, 40))
+                .checkAssert((frames, cuts) -> {
+            List<String> expected = frames.stream().map(YamuxFrameCodecTest::describe).toList();
+            ByteBuf wire = Unpooled.buffer();
+            for (YamuxFrame frame : frames) {
+                ByteBuf encoded = YamuxFrameCodec.encode(frame, wire.alloc());
+                wire.writeBytes(encoded);
+                encoded.release();
             }
-        }
-        assertThat(channel.finish()).isFalse();
-        assertThat(decoded).isEqualTo(expected);
+            EmbeddedChannel channel = new EmbeddedChannel(new YamuxFrameCodec(MAX));
+            int cut = 0;
+            while (wire.isReadable()) {
+                int n = Math.min(wire.readableBytes(), cuts.isEmpty() ? wire.readableBytes() : cuts.get(cut++ % cuts.size()));
+                channel.writeInbound(wire.readRetainedSlice(n));
+            }
+            wire.release();
+            List<String> decoded = new ArrayList<>();
+            Object msg;
+            while ((msg = channel.readInbound()) != null) {
+                YamuxFrame frame = (YamuxFrame) msg;
+                decoded.add(describe(frame));
+                if (frame instanceof YamuxFrame.Data d) {
+                    d.release();
+                }
+            }
+            assertThat(channel.finish()).isFalse();
+            assertThat(decoded).isEqualTo(expected);
+        });
     }
 }

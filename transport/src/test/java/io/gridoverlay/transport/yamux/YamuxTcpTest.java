@@ -99,7 +99,10 @@ class YamuxTcpTest {
     @Test
     void echoesSeveralMegabytesOnConcurrentStreamsOverLoopback() throws Exception {
         YamuxConfig config = YamuxConfig.builder().keepAliveInterval(Duration.ofMillis(200))
-                .maxStreamWindow(4 << 20).maxStreamWriteQueue(4 << 20).build();
+                .maxStreamWindow(4 << 20).maxStreamWriteQueue(4 << 20)
+                // the echo side queues up to a full window per stream before its writes complete: 8 streams
+                // of 4 MiB must fit the session's queue, or an echo write fails and resets its stream
+                .maxSessionWriteQueue(8L * (4 << 20)).build();
         Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -203,6 +206,10 @@ class YamuxTcpTest {
             assertThat(queued.inTransitBytes()).isZero();
             assertThat(queued.writable()).isFalse();
             stream.closeWrite();
+            // the server accepts the stream on its own event loop when the SYN arrives: a completed write
+            // only means handed to the client's connection (under load the assertion raced the SYN)
+            io.gridoverlay.testing.Conditions.waitUntil(java.time.Duration.ofSeconds(10),
+                    "the server accepted the stream", () -> !accepted.isEmpty());
             assertThat(accepted).hasSize(1);
             assertThat(accepted.get(0).done.get(10, TimeUnit.SECONDS)).hasSize(budget);
         } finally {

@@ -1,0 +1,379 @@
+package io.gridoverlay.dht.capacity;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.gridoverlay.core.identity.PeerId;
+import io.gridoverlay.core.record.CapacityRecord;
+import io.gridoverlay.core.record.CapacityRecordValidator;
+import io.gridoverlay.core.record.SignedRecord;
+import io.gridoverlay.core.record.Verification;
+import io.gridoverlay.dht.KademliaDht;
+import io.gridoverlay.dht.protocol.KadRecord;
+import io.gridoverlay.dht.protocol.PeerInfo;
+import io.gridoverlay.dht.proto.CapacityIndexProto.IndexPage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Answers {@link CapacityQuery}s from the capacity index: {@linkplain QueryPlan chooses} the index keys that
+ * must hold every match, walks them with DHT lookups ({@link KademliaDht#collectValues}, a few keys at a
+ * time, each key's shards in turn while its holders report them full), verifies every record it receives
+ * (signature, expiry, and that it belongs under the key it came from; anything else is counted as rejected
+ * and dropped), filters exactly with {@link CapacityQuery#matches}, and stops as soon as an unsorted
+ * limited query has enough, also between the shards of one key (a popular key has many). Nothing a holder
+ * says is trusted: a holder can only withhold entries.
+ *
+ * <p>Paging: an unsorted query resumes from the key and the position within it where the last page
+ * stopped (keys in plan order; within a key, nodes by the lowest shard they were found in, then by id, so
+ * that shards 0..s always give the same prefix); a sorted one walks every key and resumes at an
+ * offset into the sorted matches. Tokens are bound to the query's filters.
+ *
+ * <p>Thread-safe; a query's state lives on the DHT's scheduler thread.
+ */
+public final class CapacityFinder {
+    private final KademliaDht dht;
+    private final int holders;
+    private final int parallelKeys;
+
+    private CapacityFinder(KademliaDht dht, int holders, int parallelKeys) {
+        this.dht = Objects.requireNonNull(dht, "dht");
+        if (holders < 1 || parallelKeys < 1) {
+            throw new IllegalArgumentException("holders and parallelKeys must be >= 1");
+        }
+        this.holders = holders;
+        this.parallelKeys = parallelKeys;
+    }
+
+    /** A finder over {@code dht}: 3 holders read per index key, 3 keys walked at a time. */
+    public static CapacityFinder create(KademliaDht dht) {
+        return new CapacityFinder(dht, 3, 3);
+    }
+
+    /**
+     * A finder reading {@code holders} holders per key (more: better recall when holders disagree, more
+     * messages) and walking {@code parallelKeys} keys at a time.
+     */
+    public static CapacityFinder create(KademliaDht dht, int holders, int parallelKeys) {
+        return new CapacityFinder(dht, holders, parallelKeys);
+    }
+
+    /** Runs {@code query}; fails only with {@link IllegalArgumentException} for a token of another query. */
+    public CompletableFuture<CapacityQueryResult> find(CapacityQuery query) {
+        Token start;
+        try {
+            start = Token.parse(query);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<CapacityQueryResult> result = new CompletableFuture<>();
+        dht.scheduler().execute(() -> {
+            Run run = query.includeNodes().isEmpty() ? new Run(query, QueryPlan.choose(query), start)
+                    : new Run(query, null, start);
+            run.start(result);
+        });
+        return result;
+    }
+
+    /** Continuation state: next key index and matches of it already returned, or an offset (sorted). */
+    private record Token(int keyIndex, int skip) {
+        static final Token START = new Token(0, 0);
+
+        static Token parse(CapacityQuery q) {
+            if (q.continuation().isEmpty()) {
+                return START;
+            }
+            String text;
+            try {
+                text = new String(Base64.getUrlDecoder().decode(q.continuation().get()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("continuation token is not base64url: " + q.continuation().get());
+            }
+            String[] p = text.split(":");
+            if (p.length != 4 || !p[0].equals("c1") || !p[1].equals(Integer.toHexString(q.fingerprint().hashCode()))) {
+                throw new IllegalArgumentException("continuation token belongs to another query");
+            }
+            int keyIndex;
+            int skip;
+            try {
+                keyIndex = Integer.parseInt(p[2]);
+                skip = Integer.parseInt(p[3]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("malformed continuation token");
+            }
+            if (keyIndex < 0 || skip < 0) {
+                throw new IllegalArgumentException("malformed continuation token");
+            }
+            return new Token(keyIndex, skip);
+        }
+
+        String encode(CapacityQuery q) {
+            String text = "c1:" + Integer.toHexString(q.fingerprint().hashCode()) + ":" + keyIndex + ":" + skip;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** A verified record found under a key, with the lowest shard it was found in. */
+    private record Found(int shard, SignedRecord<CapacityRecord> record) {}
+
+    /** One query; confined to the scheduler thread. */
+    private final class Run {
+        final CapacityQuery q;
+        final QueryPlan plan;
+        final Token start;
+        final Instant now = dht.scheduler().now();
+        final long startNanos = dht.scheduler().nanoTime();
+        final boolean sorted;
+        final int need;
+        /** Verified matches per key index (by node id), filled as keys complete. */
+        final Map<Integer, List<SignedRecord<CapacityRecord>>> byKey = new HashMap<>();
+        final Set<PeerId> emitted = new HashSet<>();
+        final List<CapacityMatch> out = new ArrayList<>();
+        int nextKey;
+        int inFlight;
+        int emittedPrefix;
+        int skipInCurrent;
+        boolean enough;
+        int keysWalked, lookups, maxRounds, fetched, rejected;
+        long messages, bytes;
+        CompletableFuture<CapacityQueryResult> result;
+
+        Run(CapacityQuery q, QueryPlan plan, Token start) {
+            this.q = q;
+            this.plan = plan;
+            this.start = start;
+            this.sorted = q.sort() != CapacityQuery.Sort.NONE;
+            this.need = q.limit() == 0 ? Integer.MAX_VALUE : q.limit();
+            this.nextKey = sorted ? 0 : start.keyIndex();
+            this.emittedPrefix = nextKey;
+            this.skipInCurrent = sorted ? 0 : start.skip();
+        }
+
+        void start(CompletableFuture<CapacityQueryResult> r) {
+            this.result = r;
+            if (plan == null) {
+                byNodeIds();
+                return;
+            }
+            pump();
+        }
+
+        private void pump() {
+            // a limited unsorted query walks one key at a time: most are answered by the first key
+            int width = sorted || q.limit() == 0 ? parallelKeys : 1;
+            while (!enough && inFlight < width && nextKey < plan.keys().size()) {
+                int index = nextKey++;
+                inFlight++;
+                Map<PeerId, Found> found = new HashMap<>();
+                walk(index, plan.keys().get(index), 0, found).whenComplete((v, e) -> {
+                    inFlight--;
+                    // shard by shard, so that the records of shards 0..s are a prefix whatever was read after
+                    byKey.put(index, found.values().stream()
+                            .sorted(Comparator.comparingInt(Found::shard)
+                                    .thenComparing(f -> f.record().record().nodeId().toBase58()))
+                            .map(Found::record).toList());
+                    emit();
+                    pump();
+                });
+            }
+            if (inFlight == 0 && (enough || nextKey >= plan.keys().size())) {
+                finish();
+            }
+        }
+
+        /**
+         * Reads shard {@code shard} of {@code key}, then the next one while its holders say it is full and,
+         * for a limited unsorted query, the shards read so far do not yet hold more matches than the page
+         * still needs (one more than needed, so that the page's continuation stays on this key).
+         */
+        private CompletableFuture<Void> walk(int index, IndexKey key, int shard, Map<PeerId, Found> found) {
+            IndexKey k = key.shard(shard);
+            byte[] wire = k.bytes();
+            keysWalked++;
+            lookups++;
+            return dht.collectValues(wire, holders).thenCompose(c -> {
+                messages += c.stats().requests();
+                maxRounds = Math.max(maxRounds, c.stats().rounds());
+                List<byte[]> values = new ArrayList<>();
+                c.values().forEach(v -> values.add(v.value()));
+                dht.keyspace(IndexKey.NAMESPACE).flatMap(h -> h.get(new PeerInfo(dht.self(), List.of()), wire))
+                        .map(KadRecord::value).ifPresent(values::add);
+                boolean full = false;
+                for (byte[] value : values) {
+                    bytes += value.length;
+                    IndexPage page;
+                    try {
+                        page = IndexPage.parseFrom(value);
+                    } catch (InvalidProtocolBufferException e) {
+                        rejected++;
+                        continue;
+                    }
+                    full |= page.getFull();
+                    for (ByteString entry : page.getRecordsList()) {
+                        fetched++;
+                        accept(k, shard, entry.toByteArray(), found);
+                    }
+                }
+                if (full && shard < IndexKey.MAX_SHARD && !enough && !pageFilledBy(index, found)) {
+                    return walk(index, key, shard + 1, found);
+                }
+                return CompletableFuture.completedFuture(null);
+            });
+        }
+
+        /**
+         * Whether the records found under key {@code index} so far hold more new matches than this page still
+         * needs. Only for a limited unsorted query, which walks one key at a time, so {@code out} and
+         * {@code emitted} are those this key will be emitted against.
+         */
+        private boolean pageFilledBy(int index, Map<PeerId, Found> found) {
+            if (sorted || q.limit() == 0) {
+                return false;
+            }
+            long want = (index == start.keyIndex() ? (long) skipInCurrent : 0) + need - out.size();
+            long matching = found.values().stream().map(f -> f.record().record())
+                    .filter(r -> q.matches(r, now) && !emitted.contains(r.nodeId())).count();
+            return matching > want;
+        }
+
+        private void accept(IndexKey key, int shard, byte[] bytes, Map<PeerId, Found> found) {
+            Verification<SignedRecord<CapacityRecord>> v = CapacityRecord.open(bytes, now);
+            if (!(v instanceof Verification.Valid<SignedRecord<CapacityRecord>> ok) || !IndexKeys.belongs(ok.value().record(), key)) {
+                rejected++;
+                return;
+            }
+            SignedRecord<CapacityRecord> s = ok.value();
+            found.merge(s.record().nodeId(), new Found(shard, s), (a, b) -> new Found(Math.min(a.shard(), b.shard()),
+                    a.record().record().seq() >= b.record().record().seq() ? a.record() : b.record()));
+        }
+
+        /** Appends, in key order, the matches of every key complete so far. */
+        private void emit() {
+            while (byKey.containsKey(emittedPrefix)) {
+                int skip = emittedPrefix == (sorted ? -1 : start.keyIndex()) ? skipInCurrent : 0;
+                int seen = 0;
+                int taken = 0;
+                for (SignedRecord<CapacityRecord> s : byKey.remove(emittedPrefix)) {
+                    CapacityRecord r = s.record();
+                    if (!q.matches(r, now) || !emitted.add(r.nodeId())) {
+                        continue;
+                    }
+                    if (seen++ < skip) {
+                        continue;
+                    }
+                    if (!sorted && out.size() >= need) {
+                        // more in this key: the next page resumes here
+                        enough = true;
+                        continuation = new Token(emittedPrefix, skip + taken);
+                        return;
+                    }
+                    out.add(new CapacityMatch(s, q.distanceKm(r), Duration.between(r.issuedAt(), now)));
+                    taken++;
+                }
+                emittedPrefix++;
+                if (!sorted && out.size() >= need) {
+                    enough = true;
+                    continuation = emittedPrefix < plan.keys().size() ? new Token(emittedPrefix, 0) : null;
+                    return;
+                }
+            }
+        }
+
+        Token continuation;
+
+        private void finish() {
+            if (result.isDone()) {
+                return;
+            }
+            List<CapacityMatch> page = out;
+            Optional<String> next = Optional.ofNullable(continuation).map(t -> t.encode(q));
+            if (sorted) {
+                List<CapacityMatch> all = new ArrayList<>(out);
+                order(all);
+                int from = Math.min(start.skip(), all.size());
+                int to = (int) Math.min((long) from + need, all.size());
+                page = all.subList(from, to);
+                next = to < all.size() ? Optional.of(new Token(0, to).encode(q)) : Optional.empty();
+            }
+            long elapsed = (dht.scheduler().nanoTime() - startNanos) / 1_000_000;
+            result.complete(new CapacityQueryResult(page, next, new CapacityQueryResult.Cost(
+                    plan == null ? "nodes x" + q.includeNodes().size() : plan.toString(), keysWalked, lookups,
+                    messages, maxRounds, fetched, rejected, bytes, elapsed)));
+        }
+
+        private void order(List<CapacityMatch> all) {
+            switch (q.sort()) {
+                case PRICE -> all.sort(Comparator.comparingLong((CapacityMatch m) -> m.record().price().coreHour())
+                        .thenComparing(m -> m.record().nodeId().toBase58()));
+                case FREE_CAPACITY -> all.sort(Comparator.comparingInt((CapacityMatch m) -> -m.record().free().cores())
+                        .thenComparingLong(m -> -m.record().free().memoryBytes())
+                        .thenComparing(m -> m.record().nodeId().toBase58()));
+                case DISTANCE -> all.sort(Comparator.comparingDouble(CapacityMatch::distanceKm)
+                        .thenComparing(m -> m.record().nodeId().toBase58()));
+                case RANDOM -> {
+                    all.sort(Comparator.comparing(m -> m.record().nodeId().toBase58()));
+                    Collections.shuffle(all, new Random(q.seed));
+                }
+                case NONE -> { }
+            }
+        }
+
+        /** A query naming its nodes: each node's own record, fetched by id. */
+        private void byNodeIds() {
+            List<PeerId> ids = new ArrayList<>(q.includeNodes());
+            ids.sort(Comparator.comparing(PeerId::toBase58));
+            List<CompletableFuture<Optional<byte[]>>> gets = new ArrayList<>();
+            for (PeerId id : ids) {
+                lookups++;
+                gets.add(dht.getValue(CapacityRecordValidator.keyFor(id), 1).exceptionally(e -> Optional.empty()));
+            }
+            long before = dht.metrics().requestsSent();
+            CompletableFuture.allOf(gets.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> dht.scheduler().execute(() -> {
+                messages += dht.metrics().requestsSent() - before;
+                for (CompletableFuture<Optional<byte[]>> g : gets) {
+                    Optional<byte[]> bytesOpt = g.join();
+                    if (bytesOpt.isEmpty()) {
+                        continue;
+                    }
+                    fetched++;
+                    bytes += bytesOpt.get().length;
+                    Verification<SignedRecord<CapacityRecord>> ver = CapacityRecord.open(bytesOpt.get(), now);
+                    if (!(ver instanceof Verification.Valid<SignedRecord<CapacityRecord>> ok)) {
+                        rejected++;
+                        continue;
+                    }
+                    CapacityRecord r = ok.value().record();
+                    if (q.matches(r, now) && emitted.add(r.nodeId())) {
+                        out.add(new CapacityMatch(ok.value(), q.distanceKm(r), Duration.between(r.issuedAt(), now)));
+                    }
+                }
+                List<CapacityMatch> all = new ArrayList<>(out);
+                out.clear();
+                order(all);
+                out.addAll(all);
+                if (!sorted) {
+                    int from = Math.min(start.skip(), out.size());
+                    int to = (int) Math.min((long) from + need, out.size());
+                    List<CapacityMatch> page = new ArrayList<>(out.subList(from, to));
+                    out.clear();
+                    out.addAll(page);
+                    continuation = to < all.size() ? new Token(0, to) : null;
+                }
+                finish();
+            }));
+        }
+    }
+}

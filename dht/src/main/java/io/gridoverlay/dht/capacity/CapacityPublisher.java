@@ -1,0 +1,219 @@
+package io.gridoverlay.dht.capacity;
+
+import io.gridoverlay.core.identity.PrivateKey;
+import io.gridoverlay.core.record.CapacityRecord;
+import io.gridoverlay.core.record.CapacityRecordValidator;
+import io.gridoverlay.core.record.SignedRecord;
+import io.gridoverlay.dht.DhtScheduler;
+import io.gridoverlay.dht.KademliaDht;
+import io.gridoverlay.dht.protocol.KadRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Advertises one node's capacity: signs its {@link CapacityRecord} (a new sequence number and a fresh
+ * expiry each time), stores it under the node's own key ({@link CapacityRecordValidator#keyFor}), and
+ * registers it under each of its {@linkplain IndexKeys index keys} at the {@linkplain
+ * CapacityIndexConfig#replicas() replicas} holders closest to the key, moving to the next shard while a
+ * shard's holders answer FULL. A record whose band changed is written under its old keys too, which
+ * withdraws the old entries at once. Every {@link CapacityIndexConfig#refreshInterval()} it does it all
+ * again (starting from shard 0, so nodes fill the lowest shards); a node that stops (or {@link #close()}s)
+ * is gone from the index within one {@link CapacityIndexConfig#recordTtl()}.
+ *
+ * <p>Runs on the DHT's scheduler (virtual time in the simulator); public methods are thread-safe. Cost of
+ * one publication: one lookup per index key and shard tried plus {@code replicas} PUT_VALUEs each, and one
+ * ordinary put of the record.
+ */
+public final class CapacityPublisher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CapacityPublisher.class);
+
+    private final KademliaDht dht;
+    private final PrivateKey key;
+    private final CapacityIndexConfig config;
+    private final DhtScheduler scheduler;
+    // confined to the scheduler thread
+    private CapacityRecord template;
+    private SignedRecord<CapacityRecord> current;
+    private long lastSeq;
+    private final Map<IndexKey, Integer> registered = new LinkedHashMap<>();
+    private Runnable refreshTask;
+    private boolean closed;
+
+    /** What one publication did. */
+    public record Publication(SignedRecord<CapacityRecord> record, Map<IndexKey, Integer> registered,
+                              List<IndexKey> withdrawn, List<IndexKey> failed, int requests) {
+        public Publication {
+            registered = Map.copyOf(registered);
+            withdrawn = List.copyOf(withdrawn);
+            failed = List.copyOf(failed);
+        }
+    }
+
+    private CapacityPublisher(KademliaDht dht, PrivateKey key, CapacityIndexConfig config) {
+        this.dht = Objects.requireNonNull(dht, "dht");
+        this.key = Objects.requireNonNull(key, "key");
+        this.config = Objects.requireNonNull(config, "config");
+        this.scheduler = dht.scheduler();
+        if (!key.peerId().equals(dht.self())) {
+            throw new IllegalArgumentException("capacity of " + dht.self() + " cannot be signed by " + key.peerId());
+        }
+    }
+
+    /** A publisher for the node of {@code dht}, signing with {@code key} (the node's identity key). */
+    public static CapacityPublisher create(KademliaDht dht, PrivateKey key, CapacityIndexConfig config) {
+        return new CapacityPublisher(dht, key, config);
+    }
+
+    /**
+     * Publishes {@code capacity} now (its seq, issue time and expiry are replaced) and keeps it fresh every
+     * refresh interval until the next call or {@link #close()}.
+     */
+    public CompletableFuture<Publication> publish(CapacityRecord capacity) {
+        if (!capacity.nodeId().equals(dht.self())) {
+            throw new IllegalArgumentException("capacity record names " + capacity.nodeId() + ", not this node "
+                    + dht.self());
+        }
+        CompletableFuture<Publication> result = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            if (closed) {
+                result.completeExceptionally(new IllegalStateException("capacity publisher closed"));
+                return;
+            }
+            template = capacity;
+            publishNow().whenComplete((p, e) -> {
+                if (e != null) {
+                    result.completeExceptionally(e);
+                } else {
+                    result.complete(p);
+                }
+            });
+            scheduleRefresh();
+        });
+        return result;
+    }
+
+    /** The record last published, if any. */
+    public CompletableFuture<Optional<SignedRecord<CapacityRecord>>> current() {
+        CompletableFuture<Optional<SignedRecord<CapacityRecord>>> f = new CompletableFuture<>();
+        scheduler.execute(() -> f.complete(Optional.ofNullable(current)));
+        return f;
+    }
+
+    private void scheduleRefresh() {
+        if (refreshTask != null) {
+            refreshTask.run();
+        }
+        refreshTask = scheduler.schedule(this::refresh, config.refreshInterval().toNanos());
+    }
+
+    private void refresh() {
+        if (closed || template == null) {
+            return;
+        }
+        publishNow().whenComplete((p, e) -> {
+            if (e != null) {
+                LOG.debug("capacity refresh of {} failed", dht.self(), e);
+            }
+        });
+        refreshTask = scheduler.schedule(this::refresh, config.refreshInterval().toNanos());
+    }
+
+    /** Signs the template afresh and registers it; on the scheduler thread. */
+    private CompletableFuture<Publication> publishNow() {
+        Instant now = scheduler.now();
+        long seq = Math.max(lastSeq + 1, now.toEpochMilli());
+        lastSeq = seq;
+        CapacityRecord r = template.toBuilder().seq(seq).issuedAt(now).expiresAt(now.plus(config.recordTtl())).build();
+        SignedRecord<CapacityRecord> signed = r.sign(key);
+        current = signed;
+        byte[] bytes = signed.toBytes();
+        List<IndexKey> keys = IndexKeys.of(r);
+        List<IndexKey> stale = new ArrayList<>();
+        for (IndexKey k : registered.keySet()) {
+            if (!keys.contains(k)) {
+                stale.add(k);
+            }
+        }
+        Map<IndexKey, Integer> done = new HashMap<>();
+        List<IndexKey> failed = new ArrayList<>();
+        List<IndexKey> withdrawn = new ArrayList<>();
+        int[] requests = {0};
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        all.add(dht.putValue(CapacityRecordValidator.keyFor(dht.self()), bytes).exceptionally(e -> {
+            LOG.debug("storing the capacity record of {} failed", dht.self(), e);
+            return 0;
+        }));
+        for (IndexKey k : keys) {
+            all.add(register(k, 0, bytes, requests).thenAccept(shard -> {
+                if (shard >= 0) {
+                    done.put(k, shard);
+                    // the highest shard written since the key was taken: withdrawals go to every shard up to it
+                    registered.merge(k, shard, Math::max);
+                } else {
+                    failed.add(k);
+                }
+            }));
+        }
+        for (IndexKey k : stale) {
+            int highest = registered.remove(k);
+            withdrawn.add(k);
+            // registering walked shards 0..highest and may have left entries at some holders of each
+            for (int shard = 0; shard <= highest; shard++) {
+                all.add(dht.putToClosest(KadRecord.of(k.shard(shard).bytes(), bytes), config.replicas())
+                        .thenAccept(o -> requests[0] += o.lookup().requests() + o.outcomes().size()));
+            }
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                .handle((v, e) -> new Publication(signed, done, withdrawn, failed, requests[0]));
+    }
+
+    /** Writes under {@code k} from {@code shard} on; completes with the shard taken, or -1. */
+    private CompletableFuture<Integer> register(IndexKey k, int shard, byte[] bytes, int[] requests) {
+        return dht.putToClosest(KadRecord.of(k.shard(shard).bytes(), bytes), config.replicas()).thenCompose(o -> {
+            requests[0] += o.lookup().requests() + o.outcomes().size();
+            int stored = 0;
+            int full = 0;
+            for (KademliaDht.PutOutcome out : o.outcomes()) {
+                if (out.echoed().isEmpty()) {
+                    continue;
+                }
+                Optional<IndexAck> ack = IndexAck.ofTimeReceived(out.echoed().get().timeReceived());
+                if (ack.isEmpty()) {
+                    LOG.debug("{} answered an index write without an index outcome", out.peer());
+                } else if (ack.get() == IndexAck.STORED) {
+                    stored++;
+                } else if (ack.get() == IndexAck.FULL) {
+                    full++;
+                }
+            }
+            // Holders of one shard can disagree (concurrent writers race for its last places): those that
+            // answered FULL send readers on to the next shard, so the entry must be there too; a reader then
+            // finds it at any holder it reads, in this shard or a later one.
+            if (full > 0 && shard < IndexKey.MAX_SHARD) {
+                return register(k, shard + 1, bytes, requests);
+            }
+            return CompletableFuture.completedFuture(stored > 0 ? shard : -1);
+        });
+    }
+
+    /** Stops refreshing; the entries lapse within one record TTL. */
+    @Override
+    public void close() {
+        scheduler.execute(() -> {
+            closed = true;
+            if (refreshTask != null) {
+                refreshTask.run();
+                refreshTask = null;
+            }
+        });
+    }
+}

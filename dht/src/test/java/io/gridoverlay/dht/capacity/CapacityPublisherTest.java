@@ -1,0 +1,182 @@
+package io.gridoverlay.dht.capacity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gridoverlay.core.identity.PeerId;
+import io.gridoverlay.core.record.CapacityRecord;
+import io.gridoverlay.core.record.CapacityRecord.Resources;
+import io.gridoverlay.core.record.SignedRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The publisher in virtual time: moving band, stopping, refreshing, and sharding of popular keys. */
+class CapacityPublisherTest {
+    private static final CapacityIndexConfig CONFIG = CapacityIndexConfig.defaults();
+
+    private static Set<PeerId> truth(SimGrid g, CapacityQuery q) {
+        Instant now = g.net.clock().instant();
+        return g.capacities.stream().filter(r -> q.matches(r, now)).map(CapacityRecord::nodeId).collect(Collectors.toSet());
+    }
+
+    private static Set<PeerId> find(SimGrid g, int from, CapacityQuery q) {
+        return g.await(CapacityFinder.create(g.dhts.get(from)).find(q)).matches().stream()
+                .map(m -> m.record().nodeId()).collect(Collectors.toSet());
+    }
+
+    private static CapacityQuery coresBand(int band) {
+        long lo = IndexKeys.bandFloor(band);
+        return CapacityQuery.builder().freeCores(new CapacityQuery.Range(lo, band == 0 ? 0 : 2 * lo - 1)).build();
+    }
+
+    @Test
+    void nodeWhoseFreeCapacityChangesBandMovesAtOnce() {
+        SimGrid g = new SimGrid(40, 41, CONFIG);
+        g.publishAll();
+        int i = 0;
+        while (g.capacities.get(i).free().cores() < 4) {
+            i++;
+        }
+        CapacityRecord before = g.capacities.get(i);
+        int oldBand = IndexKeys.coresBand(before.free().cores());
+        PeerId node = before.nodeId();
+        assertThat(find(g, 3, coresBand(oldBand))).contains(node);
+
+        CapacityRecord after = before.toBuilder().free(new Resources(1, before.free().memoryBytes(),
+                before.free().ssdBytes(), before.free().hddBytes())).build();
+        CapacityPublisher.Publication p = g.await(g.publishers.get(i).publish(after));
+        g.capacities.set(i, after);
+        assertThat(p.withdrawn()).containsExactly(IndexKey.of(IndexAttribute.CORES, Integer.toString(oldBand)));
+        assertThat(p.registered()).containsKey(IndexKey.of(IndexAttribute.CORES, "1"));
+        assertThat(p.failed()).isEmpty();
+        // right after the re-publication, with no refresh in between
+        assertThat(find(g, 3, coresBand(oldBand))).doesNotContain(node).isEqualTo(truth(g, coresBand(oldBand)));
+        assertThat(find(g, 3, coresBand(1))).contains(node).isEqualTo(truth(g, coresBand(1)));
+        // the new record is what a finder returns
+        CapacityQueryResult r = g.await(CapacityFinder.create(g.dhts.get(3)).find(coresBand(1)));
+        assertThat(r.matches()).filteredOn(m -> m.record().nodeId().equals(node))
+                .singleElement().satisfies(m -> assertThat(m.record().free().cores()).isEqualTo(1));
+    }
+
+    @Test
+    void stoppedNodeIsGoneWithinOneRecordTtl() {
+        SimGrid g = new SimGrid(40, 43, CONFIG);
+        g.publishAll();
+        int j = 7;
+        PeerId node = g.dhts.get(j).self();
+        SignedRecord<CapacityRecord> last = g.await(g.publishers.get(j).current()).orElseThrow();
+        g.publishers.get(j).close();
+        Instant expiry = last.record().expiresAt();
+        assertThat(Duration.between(last.record().issuedAt(), expiry)).isEqualTo(CONFIG.recordTtl());
+        CapacityQuery all = CapacityQuery.builder().build();
+
+        g.advance(Duration.between(g.net.clock().instant(), expiry.minusSeconds(10)));
+        assertThat(find(g, 0, all)).contains(node).hasSize(40);
+        g.advance(Duration.between(g.net.clock().instant(), expiry));
+        Set<PeerId> after = find(g, 0, all);
+        assertThat(after).doesNotContain(node).hasSize(39);
+        // gone from the holders too, not only filtered by the reader
+        IndexKey k = IndexKeys.of(last.record()).get(0);
+        for (KademliaDhtHolder h : KademliaDhtHolder.all(g)) {
+            assertThat(h.holds(k, node)).isFalse();
+        }
+    }
+
+    @Test
+    void refreshKeepsEntriesAliveAcrossSeveralTtls() {
+        SimGrid g = new SimGrid(40, 47, CONFIG);
+        g.publishAll();
+        g.advance(CONFIG.recordTtl().multipliedBy(3).plusSeconds(17));
+        Instant now = g.net.clock().instant();
+        CapacityQueryResult r = g.await(CapacityFinder.create(g.dhts.get(5)).find(CapacityQuery.builder().build()));
+        assertThat(r.matches()).hasSize(40);
+        assertThat(r.matches()).allSatisfy(m ->
+                assertThat(Duration.between(m.record().issuedAt(), now)).isLessThanOrEqualTo(CONFIG.refreshInterval()));
+        for (CapacityQuery q : List.of(CapacityQuery.builder().countries("US", "DE").build(), coresBand(4))) {
+            assertThat(find(g, 5, q)).isEqualTo(truth(g, q));
+        }
+    }
+
+    @Test
+    void popularKeysSpillIntoShardsAndQueriesStillReturnEveryMatch() {
+        SimGrid g = new SimGrid(60, 53, CONFIG.withShardCapacity(4));
+        List<CapacityPublisher.Publication> pubs = g.publishAll();
+        assertThat(pubs).allSatisfy(p -> assertThat(p.failed()).isEmpty());
+        int maxShard = pubs.stream().flatMap(p -> p.registered().values().stream()).mapToInt(Integer::intValue).max()
+                .orElseThrow();
+        assertThat(maxShard).isGreaterThanOrEqualTo(2);
+        for (CapacityQuery q : List.of(CapacityQuery.builder().build(), CapacityQuery.builder().countries("US").build(),
+                CapacityQuery.builder().farms(1, 2).build(), coresBand(4), CapacityQuery.builder().minFreeMemory(1L << 36).build())) {
+            CapacityQueryResult r = g.await(CapacityFinder.create(g.dhts.get(2)).find(q));
+            assertThat(r.matches().stream().map(m -> m.record().nodeId()).collect(Collectors.toSet()))
+                    .as("%s: %s", q, r.cost()).isEqualTo(truth(g, q));
+        }
+        // and after a refresh round (which starts again from shard 0)
+        g.advance(CONFIG.refreshInterval().plusSeconds(30));
+        CapacityQuery all = CapacityQuery.builder().build();
+        assertThat(find(g, 2, all)).isEqualTo(truth(g, all));
+    }
+
+    @Test
+    void limitedQueryStopsInsideAShardedKeyAndPagesThroughAllItsShards() {
+        // regression: a limited query walked every FULL shard of a key before it could stop (at N = 10,000,
+        // 15 lookups for "country = DE, limit 5")
+        SimGrid g = new SimGrid(60, 53, CONFIG.withShardCapacity(4));
+        List<CapacityPublisher.Publication> pubs = g.publishAll();
+        assertThat(pubs).allSatisfy(p -> assertThat(p.failed()).isEmpty());
+        int band = g.capacities.stream().collect(Collectors.groupingBy(r -> IndexKeys.coresBand(r.free().cores()),
+                Collectors.counting())).entrySet().stream().max(java.util.Map.Entry.comparingByValue()).orElseThrow()
+                .getKey();
+        CapacityQuery all = coresBand(band);
+        Set<PeerId> truth = truth(g, all);
+        assertThat(truth).as("band %d must need several shards of 4", band).hasSizeGreaterThan(8);
+        CapacityQueryResult whole = g.await(CapacityFinder.create(g.dhts.get(2)).find(all));
+        assertThat(whole.cost().lookups()).as("unlimited: %s", whole.cost()).isGreaterThanOrEqualTo(3);
+
+        CapacityQuery limited = all.toBuilder().limit(2).build();
+        CapacityQueryResult first = g.await(CapacityFinder.create(g.dhts.get(2)).find(limited));
+        assertThat(first.matches()).hasSize(2);
+        assertThat(first.cost().lookups()).as("limit 2: %s", first.cost()).isEqualTo(1);
+
+        List<PeerId> paged = new java.util.ArrayList<>();
+        CapacityQueryResult r = first;
+        paged.addAll(r.matches().stream().map(m -> m.record().nodeId()).toList());
+        while (r.continuation().isPresent()) {
+            r = g.await(CapacityFinder.create(g.dhts.get(2)).find(limited.withContinuation(r.continuation().get())));
+            assertThat(r.matches()).hasSizeLessThanOrEqualTo(2);
+            paged.addAll(r.matches().stream().map(m -> m.record().nodeId()).toList());
+        }
+        assertThat(paged).doesNotHaveDuplicates();
+        assertThat(new java.util.HashSet<>(paged)).isEqualTo(truth);
+    }
+
+    @Test
+    void nodeRegisteredInALaterShardMovesAtOnceToo() {
+        // regression: registering walks shards 0..n and can leave entries at some holders of each; a move
+        // withdrew only shard n, so the old band's query still found the node's previous record
+        SimGrid g = new SimGrid(60, 59, CONFIG.withShardCapacity(4));
+        List<CapacityPublisher.Publication> pubs = g.publishAll();
+        int moved = 0;
+        for (int i = 0; i < 60 && moved < 3; i++) {
+            CapacityRecord before = g.capacities.get(i);
+            IndexKey coresKey = IndexKeys.of(before).get(0);
+            if (pubs.get(i).registered().get(coresKey) < 1 || before.free().cores() < 4) {
+                continue;
+            }
+            CapacityRecord after = before.toBuilder().free(new Resources(1, before.free().memoryBytes(),
+                    before.free().ssdBytes(), before.free().hddBytes())).build();
+            CapacityPublisher.Publication p = g.await(g.publishers.get(i).publish(after));
+            g.capacities.set(i, after);
+            assertThat(p.withdrawn()).containsExactly(coresKey);
+            int oldBand = IndexKeys.coresBand(before.free().cores());
+            assertThat(find(g, 2, coresBand(oldBand))).as("band %d after node %d left", oldBand, i)
+                    .doesNotContain(before.nodeId()).isEqualTo(truth(g, coresBand(oldBand)));
+            moved++;
+        }
+        assertThat(moved).isPositive();
+        assertThat(find(g, 2, coresBand(1))).isEqualTo(truth(g, coresBand(1)));
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Built-in libp2p protocols served by every host (and opt-in ones): {@link io.gridoverlay.transport.protocol.Ping}
+ * ({@code /ipfs/ping/1.0.0}) and {@link io.gridoverlay.transport.protocol.Perf} ({@code /perf/1.0.0}).
+ */
+package io.gridoverlay.transport.protocol;
