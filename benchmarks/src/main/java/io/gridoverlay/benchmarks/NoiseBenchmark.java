@@ -1,13 +1,13 @@
 package io.gridoverlay.benchmarks;
 
-import io.gridoverlay.transport.multistream.MultistreamFrames;
-import io.gridoverlay.transport.noise.CipherState;
-import io.gridoverlay.transport.noise.NoiseCipherBackend;
-import io.gridoverlay.transport.noise.NoiseConfig;
-import io.gridoverlay.transport.noise.NoiseFrameCodec;
-import io.gridoverlay.transport.noise.NoiseHandshake;
-import io.gridoverlay.transport.noise.NoiseIdentity;
-import io.gridoverlay.transport.noise.NoiseIdentityVerifier;
+import io.gridoverlay.transport.internal.multistream.MultistreamFrames;
+import io.gridoverlay.transport.internal.noise.CipherState;
+import io.gridoverlay.transport.internal.noise.NoiseCipherBackend;
+import io.gridoverlay.transport.internal.noise.NoiseConfig;
+import io.gridoverlay.transport.internal.noise.NoiseFrameCodec;
+import io.gridoverlay.transport.internal.noise.NoiseHandshake;
+import io.gridoverlay.transport.internal.noise.NoiseIdentity;
+import io.gridoverlay.transport.internal.noise.NoiseIdentityVerifier;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.security.GeneralSecurityException;

@@ -1,7 +1,7 @@
 package io.gridoverlay.benchmarks;
 
-import io.gridoverlay.transport.yamux.YamuxFrame;
-import io.gridoverlay.transport.yamux.YamuxFrameCodec;
+import io.gridoverlay.transport.internal.yamux.YamuxFrame;
+import io.gridoverlay.transport.internal.yamux.YamuxFrameCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;

@@ -3,7 +3,7 @@ package io.gridoverlay.transport;
 import io.gridoverlay.core.encoding.Multiaddr;
 import io.gridoverlay.core.identity.PeerId;
 import io.gridoverlay.core.identity.PublicKey;
-import io.gridoverlay.transport.yamux.YamuxSession;
+import io.gridoverlay.transport.internal.yamux.YamuxSession;
 import io.gridoverlay.transport.yamux.YamuxSessionSnapshot;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -133,7 +133,7 @@ public final class Connection {
      * Notes that {@code ys} carries Identify; it stops counting when the stream is closed or reset. Called on
      * the event loop; the counter is written there only.
      */
-    void identifyStreamOpened(io.gridoverlay.transport.yamux.YamuxStream ys) {
+    void identifyStreamOpened(io.gridoverlay.transport.internal.yamux.YamuxStream ys) {
         identifyStreams++;
         ys.closeFuture().whenComplete((v, e) -> identifyStreams--);
     }

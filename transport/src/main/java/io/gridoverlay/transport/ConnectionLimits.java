@@ -31,7 +31,7 @@ import java.time.Duration;
  *     false: local test grids and co-located services connect many hosts over 127.0.0.1)
  * @param maxHostReceiveBuffer bytes of received Yamux Data frames all connections together may buffer: frames
  *     being received and data not yet consumed by the application
- *     ({@link io.gridoverlay.transport.yamux.YamuxReceiveBudget}). A connection whose next frame does not fit
+ *     ({@link io.gridoverlay.transport.internal.yamux.YamuxReceiveBudget}). A connection whose next frame does not fit
  *     stops reading until others release bytes; past half of it, receive windows stop growing and grown ones
  *     shrink back. At least the Yamux {@code maxStreamWindow} of the host (checked when the host is built)
  */

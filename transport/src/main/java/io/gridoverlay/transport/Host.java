@@ -6,15 +6,15 @@ import io.gridoverlay.core.identity.Ed25519;
 import io.gridoverlay.core.identity.PeerId;
 import io.gridoverlay.core.identity.PrivateKey;
 import io.gridoverlay.core.identity.PublicKey;
-import io.gridoverlay.transport.multistream.MultistreamNegotiationHandler;
-import io.gridoverlay.transport.noise.EarlyMuxerNegotiation;
+import io.gridoverlay.transport.internal.multistream.MultistreamNegotiationHandler;
+import io.gridoverlay.transport.internal.noise.EarlyMuxerNegotiation;
 import io.gridoverlay.transport.noise.HandshakeException;
-import io.gridoverlay.transport.noise.NoiseConfig;
-import io.gridoverlay.transport.noise.NoiseHandshakeHandler;
+import io.gridoverlay.transport.internal.noise.NoiseConfig;
+import io.gridoverlay.transport.internal.noise.NoiseHandshakeHandler;
 import io.gridoverlay.transport.yamux.YamuxConfig;
-import io.gridoverlay.transport.plaintext.PlaintextHandshakeHandler;
-import io.gridoverlay.transport.yamux.YamuxFrameCodec;
-import io.gridoverlay.transport.yamux.YamuxHandler;
+import io.gridoverlay.transport.internal.plaintext.PlaintextHandshakeHandler;
+import io.gridoverlay.transport.internal.yamux.YamuxFrameCodec;
+import io.gridoverlay.transport.internal.yamux.YamuxHandler;
 import io.gridoverlay.transport.yamux.YamuxStreamLimitException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (Host host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build()) {
  *     host.start().join();
- *     host.setStreamHandler("/echo/1.0.0", stream -> (s, data) -> s.write(data.retain()));
+ *     host.setStreamHandler("/echo/1.0.0", stream -> StreamHandler.ofBytes(Stream::write));
  *     Connection c = host.dial(Multiaddr.parse("/ip4/127.0.0.1/tcp/4001/p2p/12D3Koo…")).join();
  *     Duration rtt = Ping.ping(c).join();
  * }
@@ -77,7 +77,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Host implements AutoCloseable {
     /** Security protocol id. */
-    public static final String NOISE = io.gridoverlay.transport.noise.NoiseHandshake.PROTOCOL_ID;
+    public static final String NOISE = io.gridoverlay.transport.internal.noise.NoiseHandshake.PROTOCOL_ID;
     /** Muxer protocol id. */
     public static final String YAMUX = "/yamux/1.0.0";
     /** Largest plaintext in one Noise transport frame. */
@@ -110,21 +110,21 @@ public final class Host implements AutoCloseable {
     /** Established connections per IP address and per subnet ({@link ConnectionLimits#maxConnectionsPerIp()}). */
     private final EstablishedPerAddress addressGroups;
     /** Bytes queued for sending on all connections ({@link ConnectionLimits#maxHostWriteQueue()}). */
-    private final io.gridoverlay.transport.yamux.YamuxWriteBudget writeBudget;
+    private final io.gridoverlay.transport.internal.yamux.YamuxWriteBudget writeBudget;
     /** Received Data bytes buffered by all connections ({@link ConnectionLimits#maxHostReceiveBuffer()}). */
-    private final io.gridoverlay.transport.yamux.YamuxReceiveBudget receiveBudget;
+    private final io.gridoverlay.transport.internal.yamux.YamuxReceiveBudget receiveBudget;
 
     private Host(HostConfig config, java.time.Clock clock) {
         this.connectionManager = new ConnectionManager(config.limits(), clock, this::connections);
         this.peerStore = PeerStore.builder().idleRetention(config.peerIdleRetention()).build();
         this.config = config;
-        this.writeBudget = new io.gridoverlay.transport.yamux.YamuxWriteBudget(config.limits().maxHostWriteQueue());
+        this.writeBudget = new io.gridoverlay.transport.internal.yamux.YamuxWriteBudget(config.limits().maxHostWriteQueue());
         if (config.limits().maxHostReceiveBuffer() < config.yamux().maxStreamWindow()) {
             throw new IllegalArgumentException("maxHostReceiveBuffer " + config.limits().maxHostReceiveBuffer()
                     + " < Yamux maxStreamWindow " + config.yamux().maxStreamWindow()
                     + ": one stream's window must fit the host's receive budget");
         }
-        this.receiveBudget = new io.gridoverlay.transport.yamux.YamuxReceiveBudget(
+        this.receiveBudget = new io.gridoverlay.transport.internal.yamux.YamuxReceiveBudget(
                 config.limits().maxHostReceiveBuffer());
         this.key = config.identity();
         this.addressGroups = new EstablishedPerAddress(config.limits());
@@ -669,7 +669,7 @@ public final class Host implements AutoCloseable {
     }
 
     /** The receive budget shared by all connections (for tests and metrics). */
-    io.gridoverlay.transport.yamux.YamuxReceiveBudget receiveBudget() {
+    io.gridoverlay.transport.internal.yamux.YamuxReceiveBudget receiveBudget() {
         return receiveBudget;
     }
 
@@ -897,7 +897,7 @@ public final class Host implements AutoCloseable {
         // Data frames sized so that header + body fill exactly one Noise frame (65535 - 16 tag bytes):
         // a 64 KiB Yamux frame would cost two Noise frames, the second one 17 bytes long.
         private YamuxConfig yamux = YamuxConfig.defaults().toBuilder()
-                .maxSendFrameSize(MAX_NOISE_PLAINTEXT - io.gridoverlay.transport.yamux.YamuxFrame.HEADER_LENGTH)
+                .maxSendFrameSize(MAX_NOISE_PLAINTEXT - io.gridoverlay.transport.internal.yamux.YamuxFrame.HEADER_LENGTH)
                 .build();
         private String agentVersion = "gridoverlay/0.1.0";
         private boolean nativeTransport = true;

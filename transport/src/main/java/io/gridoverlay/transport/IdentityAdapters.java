@@ -5,8 +5,8 @@ import io.gridoverlay.core.identity.PeerId;
 import io.gridoverlay.core.identity.PrivateKey;
 import io.gridoverlay.core.identity.PublicKey;
 import io.gridoverlay.transport.noise.HandshakeException;
-import io.gridoverlay.transport.noise.NoiseIdentity;
-import io.gridoverlay.transport.noise.NoiseIdentityVerifier;
+import io.gridoverlay.transport.internal.noise.NoiseIdentity;
+import io.gridoverlay.transport.internal.noise.NoiseIdentityVerifier;
 import java.util.Arrays;
 
 /** Adapts core's keys to the Noise handshake's identity interfaces. */

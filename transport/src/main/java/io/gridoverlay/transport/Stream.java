@@ -1,11 +1,11 @@
 package io.gridoverlay.transport;
 
 import io.gridoverlay.core.identity.PeerId;
-import io.gridoverlay.transport.multistream.MultistreamFrames;
-import io.gridoverlay.transport.multistream.MultistreamNegotiator;
+import io.gridoverlay.transport.internal.multistream.MultistreamFrames;
+import io.gridoverlay.transport.internal.multistream.MultistreamNegotiator;
 import io.gridoverlay.transport.multistream.ProtocolNegotiationException;
-import io.gridoverlay.transport.yamux.YamuxStream;
-import io.gridoverlay.transport.yamux.YamuxStreamHandler;
+import io.gridoverlay.transport.internal.yamux.YamuxStream;
+import io.gridoverlay.transport.internal.yamux.YamuxStreamHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.ScheduledFuture;

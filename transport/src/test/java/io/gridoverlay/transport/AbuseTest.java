@@ -46,9 +46,9 @@ class AbuseTest {
      * less them (before that fix, they stayed unconsumed and the window shrank by them for good).
      */
     private static final long SINK_NEGOTIATION_BYTES =
-            io.gridoverlay.transport.multistream.MultistreamFrames.encodedLength(
-                    io.gridoverlay.transport.multistream.MultistreamFrames.PROTOCOL_ID)
-            + io.gridoverlay.transport.multistream.MultistreamFrames.encodedLength(SINK);
+            io.gridoverlay.transport.internal.multistream.MultistreamFrames.encodedLength(
+                    io.gridoverlay.transport.internal.multistream.MultistreamFrames.PROTOCOL_ID)
+            + io.gridoverlay.transport.internal.multistream.MultistreamFrames.encodedLength(SINK);
 
     private final List<Host> hosts = new ArrayList<>();
     private final Random random = new Random(42);

@@ -111,6 +111,46 @@ class HostTest {
                 .isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
     }
 
+    /** StreamHandler.ofBytes: the server echoes with no reference counting, and the arrays it kept stay intact. */
+    @Test
+    void byteArrayHandlersOwnWhatTheyReceive() {
+        List<byte[]> kept = new java.util.concurrent.CopyOnWriteArrayList<>();
+        b.setStreamHandler("/echo-bytes/1.0.0", stream -> StreamHandler.ofBytes((s, bytes) -> {
+            kept.add(bytes);
+            s.write(bytes);
+        }));
+        Received back = new Received();
+        a.dial(bAddr).join();
+        Stream s = a.newStream(b.peerId(), StreamHandler.ofBytes((st, bytes) -> back.append(bytes)), "/echo-bytes/1.0.0")
+                .orTimeout(10, TimeUnit.SECONDS).join();
+        byte[] msg = new byte[200_000];
+        new Random(7).nextBytes(msg);
+        s.write(msg.clone());
+        waitUntil(() -> back.size() == msg.length);
+        assertThat(back.bytes()).isEqualTo(msg);
+        // the server's arrays were not recycled under it: concatenated, they are still the message
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        kept.forEach(all::writeBytes);
+        assertThat(all.toByteArray()).isEqualTo(msg);
+        assertThatThrownBy(() -> StreamHandler.ofBytes(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    static final class Received {
+        private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+
+        synchronized void append(byte[] b) {
+            out.writeBytes(b);
+        }
+
+        synchronized int size() {
+            return out.size();
+        }
+
+        synchronized byte[] bytes() {
+            return out.toByteArray();
+        }
+    }
+
     @Test
     void hundredConcurrentStreams() {
         Connection c = a.dial(bAddr).join();

@@ -199,9 +199,9 @@ class LazyNegotiationTest {
                     .orTimeout(10, TimeUnit.SECONDS).join();
             s.write(new byte[3 * window]);
             // the first window: what the header and proposal left of it
-            long first = window - io.gridoverlay.transport.multistream.MultistreamFrames.encodedLength(
-                    io.gridoverlay.transport.multistream.MultistreamFrames.PROTOCOL_ID)
-                    - io.gridoverlay.transport.multistream.MultistreamFrames.encodedLength("/hold/1.0.0");
+            long first = window - io.gridoverlay.transport.internal.multistream.MultistreamFrames.encodedLength(
+                    io.gridoverlay.transport.internal.multistream.MultistreamFrames.PROTOCOL_ID)
+                    - io.gridoverlay.transport.internal.multistream.MultistreamFrames.encodedLength("/hold/1.0.0");
             waitUntil(Duration.ofSeconds(10), "the first window arrives", () -> heldBytes.get() == first);
             Thread.sleep(100); // nothing more may come: the window is closed
             assertThat(heldBytes.get()).isEqualTo(first);

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gridoverlay.transport.yamux.YamuxConfig;
-import io.gridoverlay.transport.yamux.YamuxReceiveBudget;
+import io.gridoverlay.transport.internal.yamux.YamuxReceiveBudget;
 import io.netty.buffer.ByteBuf;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,6 @@
 /**
- * multistream-select 1.0.0: the frame decoder, the negotiation state machine
- * ({@link io.gridoverlay.transport.multistream.MultistreamNegotiator}, no I/O) and the Netty handler that
- * drives it. Internal to the transport; {@link io.gridoverlay.transport.multistream.ProtocolNegotiationException}
- * reaches the API when a peer supports none of the protocols offered.
+ * multistream-select as an embedder meets it: {@link io.gridoverlay.transport.multistream.ProtocolNegotiationException}
+ * when a peer supports none of the protocols offered. The negotiator, frame decoder and handler live in
+ * {@code io.gridoverlay.transport.internal.multistream}.
  */
 package io.gridoverlay.transport.multistream;

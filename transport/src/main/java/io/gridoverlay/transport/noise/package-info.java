@@ -1,8 +1,10 @@
 /**
- * Noise XX with the libp2p handshake payload: the handshake as a plain state machine
- * ({@link io.gridoverlay.transport.noise.NoiseHandshake} over {@code HandshakeState}/{@code SymmetricState}/
- * {@code CipherState}), the handler that drives it, the transport frame codec (2-byte length-prefixed frames
- * of at most 65535 bytes) and the ChaCha20-Poly1305 back ends. Internal to the transport; errors surface as
- * {@link io.gridoverlay.transport.noise.HandshakeException} and {@link io.gridoverlay.transport.noise.NoiseException}.
+ * The errors of the Noise XX secure channel, as an embedder sees them. The handshake, the frame codec and the
+ * cipher back ends live in {@code io.gridoverlay.transport.internal.noise}.
+ *
+ * <p>Public API: {@link io.gridoverlay.transport.noise.NoiseException} (root, a
+ * {@link io.gridoverlay.transport.TransportException}), {@link io.gridoverlay.transport.noise.HandshakeException},
+ * {@link io.gridoverlay.transport.noise.DecryptionException},
+ * {@link io.gridoverlay.transport.noise.NonceExhaustedException}.
  */
 package io.gridoverlay.transport.noise;

@@ -1,5 +1,8 @@
 package io.gridoverlay.transport.yamux;
 
+import io.gridoverlay.transport.internal.yamux.YamuxFrame;
+import io.gridoverlay.transport.internal.yamux.YamuxStream;
+
 import java.time.Duration;
 import java.util.Objects;
 

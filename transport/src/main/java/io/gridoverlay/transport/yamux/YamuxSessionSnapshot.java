@@ -1,5 +1,8 @@
 package io.gridoverlay.transport.yamux;
 
+import io.gridoverlay.transport.internal.yamux.YamuxSession;
+import io.gridoverlay.transport.internal.yamux.YamuxStream;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;

@@ -1,5 +1,7 @@
 package io.gridoverlay.transport.yamux;
 
+import io.gridoverlay.transport.internal.yamux.YamuxStream;
+
 /**
  * A configured limit refused the request: too many open streams, too many outbound streams not yet
  * acknowledged, or a stream's write queue is full (wait for the previous write's future or for

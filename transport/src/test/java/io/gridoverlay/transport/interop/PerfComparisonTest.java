@@ -263,7 +263,7 @@ class PerfComparisonTest {
     static String environment() {
         return String.format(Locale.ROOT, "Java %s (%s), Noise cipher %s, %d CPUs, load average %.2f; node %s",
                 System.getProperty("java.version"), System.getProperty("java.vm.name"),
-                io.gridoverlay.transport.noise.NoiseCipherBackend.defaultBackend(),
+                io.gridoverlay.transport.internal.noise.NoiseCipherBackend.defaultBackend(),
                 Runtime.getRuntime().availableProcessors(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 nodeVersion());

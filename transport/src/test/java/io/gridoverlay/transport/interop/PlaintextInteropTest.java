@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gridoverlay.core.encoding.Multiaddr;
 import io.gridoverlay.transport.Connection;
 import io.gridoverlay.transport.Host;
-import io.gridoverlay.transport.plaintext.PlaintextHandshakeHandler;
+import io.gridoverlay.transport.internal.plaintext.PlaintextHandshakeHandler;
 import io.gridoverlay.transport.protocol.Perf;
 import io.gridoverlay.transport.protocol.Ping;
 import java.util.concurrent.TimeUnit;
