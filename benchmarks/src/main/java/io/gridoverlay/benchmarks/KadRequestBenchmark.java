@@ -2,7 +2,7 @@ package io.gridoverlay.benchmarks;
 
 import io.gridoverlay.core.identity.Ed25519;
 import io.gridoverlay.core.identity.PeerId;
-import io.gridoverlay.dht.net.TransportKadNetwork;
+import io.gridoverlay.dht.internal.net.TransportKadNetwork;
 import io.gridoverlay.dht.protocol.KadRequest;
 import io.gridoverlay.dht.protocol.KadResponse;
 import io.gridoverlay.dht.protocol.PeerInfo;

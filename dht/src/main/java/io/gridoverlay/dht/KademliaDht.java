@@ -3,24 +3,24 @@ package io.gridoverlay.dht;
 import io.gridoverlay.core.encoding.Multiaddr;
 import io.gridoverlay.core.identity.PeerId;
 import io.gridoverlay.core.record.EquivocationException;
-import io.gridoverlay.dht.protocol.ClosestPeersSource;
+import io.gridoverlay.dht.internal.protocol.ClosestPeersSource;
 import io.gridoverlay.dht.protocol.KadNetwork;
 import io.gridoverlay.dht.protocol.KadRecord;
 import io.gridoverlay.dht.protocol.KadRequest;
 import io.gridoverlay.dht.protocol.KadResponse;
-import io.gridoverlay.dht.protocol.KadServer;
+import io.gridoverlay.dht.internal.protocol.KadServer;
 import io.gridoverlay.dht.protocol.KeyspaceHandler;
 import io.gridoverlay.dht.protocol.PeerInfo;
-import io.gridoverlay.dht.query.ClosestPeersIterator;
-import io.gridoverlay.dht.query.FindPeerQuery;
-import io.gridoverlay.dht.query.GetProvidersQuery;
-import io.gridoverlay.dht.query.GetValueQuery;
+import io.gridoverlay.dht.internal.query.ClosestPeersIterator;
+import io.gridoverlay.dht.internal.query.FindPeerQuery;
+import io.gridoverlay.dht.internal.query.GetProvidersQuery;
+import io.gridoverlay.dht.internal.query.GetValueQuery;
 import io.gridoverlay.dht.query.LookupConfig;
-import io.gridoverlay.dht.query.LookupState;
+import io.gridoverlay.dht.internal.query.LookupState;
 import io.gridoverlay.dht.query.LookupStats;
-import io.gridoverlay.dht.query.PeerLookup;
-import io.gridoverlay.dht.query.RttEstimate;
-import io.gridoverlay.dht.query.RttSource;
+import io.gridoverlay.dht.internal.query.PeerLookup;
+import io.gridoverlay.dht.internal.query.RttEstimate;
+import io.gridoverlay.dht.internal.query.RttSource;
 import io.gridoverlay.dht.record.ProviderStore;
 import io.gridoverlay.dht.record.ProviderStoreConfig;
 import io.gridoverlay.dht.record.RecordRejectedException;
@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * ADD_PROVIDER, FIND_PEER), a routing table fed by the peers that answer, bootstrap, random-walk bucket
  * refresh, and in server mode the request handler with record and provider stores.
  *
- * <p>The same code runs over libp2p streams ({@link io.gridoverlay.dht.net.TransportKadNetwork}) and in the
+ * <p>The same code runs over libp2p streams ({@link io.gridoverlay.dht.internal.net.TransportKadNetwork}) and in the
  * simulator: it does no I/O itself. Concurrency: all state is confined to the {@link DhtScheduler}'s thread
  * except the routing table, which the server side also reads from the network's threads to answer
  * FIND_NODE at once, and which is therefore guarded by {@code tableLock} on both sides; counters read by
@@ -65,7 +65,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Size: this class is the DHT's one public entry point and keeps every operation an embedder calls
  * (lookups, values, providers, peers) with the routing-table upkeep their answers feed; its periodic jobs
- * are in {@link DhtJobs}, the lookup state machines in {@code dht.query}, the stores in {@code dht.record}.
+ * are in {@link DhtJobs}, the lookup state machines in {@code dht.internal.query}, the stores in {@code dht.record}.
  */
 public final class KademliaDht implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KademliaDht.class);
@@ -173,7 +173,7 @@ public final class KademliaDht implements AutoCloseable {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(config, "config");
         boolean server = config.mode().isServer(host.listenAddresses());
-        io.gridoverlay.dht.net.TransportKadNetwork network = io.gridoverlay.dht.net.TransportKadNetwork.builder(host)
+        io.gridoverlay.dht.internal.net.TransportKadNetwork network = io.gridoverlay.dht.internal.net.TransportKadNetwork.builder(host)
                 .protocol(config.protocol())
                 .serverMode(server)
                 .limits(config.limits())
@@ -184,8 +184,8 @@ public final class KademliaDht implements AutoCloseable {
                 .config(config.toBuilder().mode(server ? DhtMode.SERVER : DhtMode.CLIENT).build())
                 .selfAddresses(host::listenAddresses)
                 .build();
-        io.gridoverlay.dht.net.HostDhtBinding binding =
-                io.gridoverlay.dht.net.HostDhtBinding.bind(host, config.protocol(), p -> dht.addPeer(p, true));
+        io.gridoverlay.dht.internal.net.HostDhtBinding binding =
+                io.gridoverlay.dht.internal.net.HostDhtBinding.bind(host, config.protocol(), p -> dht.addPeer(p, true));
         // trimming spares the connections of routing-table peers (go-libp2p-kad-dht's "kbucket" tag)
         AutoCloseable kbucketTag = host.connectionManager().tagPeers(KBUCKET_TAG, KBUCKET_TAG_VALUE,
                 dht::inRoutingTable);

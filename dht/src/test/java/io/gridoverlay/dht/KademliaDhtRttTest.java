@@ -6,7 +6,7 @@ import io.gridoverlay.core.identity.Ed25519;
 import io.gridoverlay.core.identity.PeerId;
 import io.gridoverlay.dht.protocol.PeerInfo;
 import io.gridoverlay.dht.query.LookupConfig;
-import io.gridoverlay.dht.query.RttEstimate;
+import io.gridoverlay.dht.internal.query.RttEstimate;
 import io.gridoverlay.dht.routing.RoutingTableConfig;
 import io.gridoverlay.dht.sim.LatencyModel;
 import io.gridoverlay.dht.sim.SimulatedNetwork;

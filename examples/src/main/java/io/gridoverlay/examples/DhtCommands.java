@@ -2,7 +2,6 @@ package io.gridoverlay.examples;
 
 import io.gridoverlay.core.identity.PeerId;
 import io.gridoverlay.dht.LookupResult;
-import io.gridoverlay.dht.net.TransportKadNetwork;
 import io.gridoverlay.dht.protocol.PeerInfo;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +30,7 @@ final class DhtCommands {
         @Option(names = "--json", description = "Print one JSON document.")
         boolean json;
 
-        @Option(names = "--protocol", defaultValue = TransportKadNetwork.DEFAULT_PROTOCOL,
+        @Option(names = "--protocol", defaultValue = io.gridoverlay.dht.DhtConfig.IPFS_PROTOCOL,
                 description = "Kad protocol id (e.g. /grid/kad/1.0.0 for a private grid DHT).")
         String protocol;
 

@@ -101,7 +101,7 @@ public final class GridPeer {
                 description = "Peers to connect to at start (multiaddr with /p2p; repeatable).")
         List<String> bootstrap = new ArrayList<>();
 
-        @Option(names = "--protocol", defaultValue = io.gridoverlay.dht.net.TransportKadNetwork.DEFAULT_PROTOCOL,
+        @Option(names = "--protocol", defaultValue = io.gridoverlay.dht.DhtConfig.IPFS_PROTOCOL,
                 description = "Kad protocol id.")
         String protocol;
 

@@ -1,5 +1,6 @@
 package io.gridoverlay.dht.protocol;
 
+
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;

@@ -1,5 +1,6 @@
 package io.gridoverlay.dht.protocol;
 
+
 import io.gridoverlay.dht.protocol.KadProtocolException.Kind;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The port between the DHT logic and the network: send one Kad request to a peer and get its answer, and
  * receive requests through one {@link KadRequestHandler}. Implemented over libp2p streams by
- * {@code io.gridoverlay.dht.net.TransportKadNetwork} and by the simulator over an event queue.
+ * {@code io.gridoverlay.dht.internal.net.TransportKadNetwork} and by the simulator over an event queue.
  *
  * <p>Implementations are thread-safe; {@link #send} never blocks.
  */

@@ -129,17 +129,17 @@ public record LookupConfig(int parallelism, int resiliency, int numResults, Dura
     }
 
     /** {@link #peerTimeout} in nanoseconds, saturated at {@code Long.MAX_VALUE}. */
-    long peerTimeoutNanos() {
+    public long peerTimeoutNanos() {
         return saturatedNanos(peerTimeout);
     }
 
     /** {@link #adaptiveTimeoutMin} in nanoseconds, or -1 if the timeout is fixed. */
-    long adaptiveTimeoutMinNanos() {
+    public long adaptiveTimeoutMinNanos() {
         return adaptiveTimeoutMin == null ? -1 : saturatedNanos(adaptiveTimeoutMin);
     }
 
     /** {@link #overallTimeout} in nanoseconds, saturated at {@code Long.MAX_VALUE}. */
-    long overallTimeoutNanos() {
+    public long overallTimeoutNanos() {
         return saturatedNanos(overallTimeout);
     }
 

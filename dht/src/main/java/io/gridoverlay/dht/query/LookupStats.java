@@ -22,7 +22,7 @@ public record LookupStats(int rounds, int requests, int successes, int failures,
         int peersSeen, int maxInFlight, long elapsedNanos) {
 
     /** Sums counters; rounds, maxInFlight and elapsed time take the maximum (for disjoint paths). */
-    static LookupStats combine(LookupStats a, LookupStats b) {
+    public static LookupStats combine(LookupStats a, LookupStats b) {
         return new LookupStats(Math.max(a.rounds, b.rounds), a.requests + b.requests,
                 a.successes + b.successes, a.failures + b.failures, a.timeouts + b.timeouts,
                 a.peersSeen + b.peersSeen, Math.max(a.maxInFlight, b.maxInFlight),

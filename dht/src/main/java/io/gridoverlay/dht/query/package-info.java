@@ -1,11 +1,9 @@
 /**
- * Sans-I/O iterative Kademlia lookups: {@link io.gridoverlay.dht.query.ClosestPeersIterator} (α parallel
- * requests, β resiliency, k results), {@link io.gridoverlay.dht.query.DisjointPathsIterator} (S/Kademlia
- * disjoint paths), and the value, provider and peer queries built on them.
+ * How lookups are configured and what they report: {@link io.gridoverlay.dht.query.LookupConfig} (α, β, k,
+ * disjoint paths, timeouts), {@link io.gridoverlay.dht.query.LookupStats} and
+ * {@link io.gridoverlay.dht.query.FinishReason}. The sans-I/O lookup state machines themselves are in
+ * {@code io.gridoverlay.dht.internal.query}.
  *
- * <p>None of these classes does I/O, takes a lock or starts a thread. A driver owns one instance, calls
- * {@code next(now)} and sends the request named by {@link io.gridoverlay.dht.query.LookupState.Waiting},
- * then reports the outcome with {@code onSuccess}/{@code onFailure}. All classes are not thread-safe:
- * confine each lookup to the DHT's event loop.
+ * <p>Public API: the three types above.
  */
 package io.gridoverlay.dht.query;

@@ -1,5 +1,6 @@
 package io.gridoverlay.dht.routing;
 
+
 import java.util.Arrays;
 import java.util.Objects;
 

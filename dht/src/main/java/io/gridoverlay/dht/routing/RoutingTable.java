@@ -1,5 +1,6 @@
 package io.gridoverlay.dht.routing;
 
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -163,7 +164,7 @@ public final class RoutingTable<V> {
 
     /**
      * The owner's round-trip note for {@code key} (opaque to the table; the DHT stores a packed
-     * {@code io.gridoverlay.dht.query.RttEstimate}); 0 if never set or not in the table. O(k).
+     * {@code io.gridoverlay.dht.internal.query.RttEstimate}); 0 if never set or not in the table. O(k).
      */
     public long rtt(Key key) {
         KBucket<V> bucket = bucketOf(key);

@@ -283,7 +283,7 @@ public final class SimulatedNetwork {
         /**
          * Called with the sender of each delivered request that is itself in server mode, as a libp2p host
          * learns from Identify that an inbound peer speaks the Kad protocol (see
-         * {@code io.gridoverlay.dht.net.HostDhtBinding}); {@code null} disables it.
+         * {@code io.gridoverlay.dht.internal.net.HostDhtBinding}); {@code null} disables it.
          */
         public void onServerIdentified(java.util.function.Consumer<PeerInfo> listener) {
             this.serverIdentified = listener;

@@ -8,5 +8,10 @@
  * lookups against brute-force ground truth ({@link io.gridoverlay.dht.sim.GroundTruth}).
  *
  * <p>Everything is single-threaded and seeded: the same scenario and seed give identical results.
+ *
+ * <p>Public API: {@code Simulation} running a {@code Scenario} (with {@code LatencyModel}, {@code ChurnModel},
+ * {@code Adversary}, {@code Workload}, {@code CapacityWorkload}, {@code CapacityMix}) over a
+ * {@code SimulatedNetwork}, and its results ({@code SimulationResult}, {@code SimulationReport},
+ * {@code CapacityReport}, {@code LookupSample}, {@code GroundTruth}).
  */
 package io.gridoverlay.dht.sim;

@@ -1,5 +1,6 @@
 package io.gridoverlay.dht.protocol;
 
+
 import static io.gridoverlay.testing.Generators.strings;
 import static io.gridoverlay.dht.protocol.KadFixtures.info;
 import static io.gridoverlay.dht.protocol.KadFixtures.peer;

@@ -1,5 +1,6 @@
 package io.gridoverlay.dht.protocol;
 
+
 import static io.gridoverlay.testing.Generators.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

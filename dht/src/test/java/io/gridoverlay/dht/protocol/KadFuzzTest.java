@@ -1,5 +1,6 @@
 package io.gridoverlay.dht.protocol;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;

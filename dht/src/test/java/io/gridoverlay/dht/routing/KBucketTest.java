@@ -1,5 +1,6 @@
 package io.gridoverlay.dht.routing;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.SplittableRandom;

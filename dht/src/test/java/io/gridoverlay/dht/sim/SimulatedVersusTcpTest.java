@@ -7,7 +7,7 @@ import io.gridoverlay.core.identity.Ed25519PrivateKey;
 import io.gridoverlay.core.identity.PeerId;
 import io.gridoverlay.dht.KademliaDht;
 import io.gridoverlay.dht.LookupResult;
-import io.gridoverlay.dht.net.TransportKadNetwork;
+import io.gridoverlay.dht.internal.net.TransportKadNetwork;
 import io.gridoverlay.dht.protocol.PeerInfo;
 import io.gridoverlay.dht.query.LookupConfig;
 import io.gridoverlay.dht.routing.Key;
