@@ -194,7 +194,7 @@ public class NoiseBenchmark {
     public void multistreamEncodeDecode(Blackhole bh) {
         mssBuffer.clear();
         MultistreamFrames.write(MultistreamFrames.PROTOCOL_ID, mssBuffer, MultistreamFrames.DEFAULT_MAX_MESSAGE_LENGTH);
-        MultistreamFrames.write("/noise", mssBuffer, MultistreamFrames.DEFAULT_MAX_MESSAGE_LENGTH);
+        MultistreamFrames.write(io.gridoverlay.transport.internal.noise.NoiseHandshake.PROTOCOL_ID, mssBuffer, MultistreamFrames.DEFAULT_MAX_MESSAGE_LENGTH);
         bh.consume(MultistreamFrames.tryDecode(mssBuffer, MultistreamFrames.DEFAULT_MAX_MESSAGE_LENGTH));
         bh.consume(MultistreamFrames.tryDecode(mssBuffer, MultistreamFrames.DEFAULT_MAX_MESSAGE_LENGTH));
     }

@@ -6,15 +6,8 @@ import io.gridoverlay.core.identity.Ed25519;
 import io.gridoverlay.core.identity.PeerId;
 import io.gridoverlay.core.identity.PrivateKey;
 import io.gridoverlay.core.identity.PublicKey;
-import io.gridoverlay.transport.internal.multistream.MultistreamNegotiationHandler;
-import io.gridoverlay.transport.internal.noise.EarlyMuxerNegotiation;
 import io.gridoverlay.transport.noise.HandshakeException;
-import io.gridoverlay.transport.internal.noise.NoiseConfig;
-import io.gridoverlay.transport.internal.noise.NoiseHandshakeHandler;
 import io.gridoverlay.transport.yamux.YamuxConfig;
-import io.gridoverlay.transport.internal.plaintext.PlaintextHandshakeHandler;
-import io.gridoverlay.transport.internal.yamux.YamuxFrameCodec;
-import io.gridoverlay.transport.internal.yamux.YamuxHandler;
 import io.gridoverlay.transport.yamux.YamuxStreamLimitException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -33,7 +26,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -74,14 +66,17 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Thread-safe. One Netty event loop group per host; nothing here blocks an event loop.
+ *
+ * <p>Size: the host is the transport's one entry point and keeps what an embedder calls (listen, dial with
+ * de-duplication, streams, handlers, close) with the connection registry those calls share; the upgrade
+ * pipeline is {@link ConnectionUpgrader}, scoring and trimming {@link ConnectionManager}, Identify
+ * {@code IdentifyService}, and the limits {@code PendingHandshakes} and {@code EstablishedPerAddress}.
  */
 public final class Host implements AutoCloseable {
     /** Security protocol id. */
     public static final String NOISE = io.gridoverlay.transport.internal.noise.NoiseHandshake.PROTOCOL_ID;
     /** Muxer protocol id. */
     public static final String YAMUX = "/yamux/1.0.0";
-    /** Largest plaintext in one Noise transport frame. */
-    static final int MAX_NOISE_PLAINTEXT = 65535 - 16;
 
     private static final Logger LOG = LoggerFactory.getLogger(Host.class);
 
@@ -100,7 +95,7 @@ public final class Host implements AutoCloseable {
     private final List<Multiaddr> boundAddresses = new CopyOnWriteArrayList<>();
     private final List<HostListener> listeners = new CopyOnWriteArrayList<>();
     private final PeerStore peerStore;
-    private final NoiseConfig noiseConfig;
+    private final ConnectionUpgrader upgrader;
     private final IdentifyService identify;
     private volatile boolean closed;
     /** Completes when {@link #closeAsync()} has finished; its monitor guards the first close. */
@@ -136,12 +131,7 @@ public final class Host implements AutoCloseable {
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.serverChannelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.channelClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-        this.noiseConfig = NoiseConfig.builder()
-                .identity(IdentityAdapters.noiseIdentity(key))
-                .verifier(IdentityAdapters.VERIFIER)
-                .handshakeTimeout(config.handshakeTimeout())
-                .streamMuxers(config.earlyMuxerNegotiation() ? List.of(YAMUX) : List.of())
-                .build();
+        this.upgrader = new ConnectionUpgrader(this, config, writeBudget, receiveBudget, this::established);
         this.identify = new IdentifyService(this);
         identify.register();
         io.gridoverlay.transport.protocol.Ping.register(this);
@@ -471,7 +461,7 @@ public final class Host implements AutoCloseable {
             ch.close();
             return;
         }
-        CompletableFuture<Connection> upgraded = upgrade(ch, Connection.Direction.INBOUND, null);
+        CompletableFuture<Connection> upgraded = upgrader.upgrade(ch, Connection.Direction.INBOUND, null);
         upgraded.whenComplete((c, e) -> {
             pendingInbound.release(remote.getAddress());
             if (e != null) {
@@ -493,7 +483,7 @@ public final class Host implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        upgrade(ch, Connection.Direction.OUTBOUND, expected).whenComplete((c, e) -> {
+                        upgrader.upgrade(ch, Connection.Direction.OUTBOUND, expected).whenComplete((c, e) -> {
                             if (e != null) {
                                 result.completeExceptionally(translate(e));
                             } else {
@@ -512,131 +502,14 @@ public final class Host implements AutoCloseable {
     }
 
     /**
-     * Installs the upgrade pipeline on a fresh channel: multistream {@code /noise} → Noise XX → multistream
-     * {@code /yamux/1.0.0} (skipped when agreed in the Noise extensions) → Yamux. Runs on the channel's event loop.
+     * The last stage of an upgrade ({@link ConnectionUpgrader}): registers {@code c} within the limits, tells
+     * the peer store and the listeners, and completes the caller's future; on {@code c}'s event loop. Listeners
+     * hear of the connection before the caller's future completes, so that a caller closing it at once still
+     * yields opened-then-closed.
      */
-    private CompletableFuture<Connection> upgrade(SocketChannel ch, Connection.Direction direction, PeerId expected) {
-        CompletableFuture<Connection> result = new CompletableFuture<>();
-        boolean outbound = direction == Connection.Direction.OUTBOUND;
-        ScheduledFuture<?> timeout = ch.eventLoop().schedule(() -> {
-            if (result.completeExceptionally(new HandshakeException("connection upgrade with "
-                    + ch.remoteAddress() + " timed out after " + config.handshakeTimeout().toMillis() + " ms"))) {
-                ch.close();
-            }
-        }, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        result.whenComplete((c, e) -> timeout.cancel(false));
-        ch.closeFuture().addListener(f -> result.completeExceptionally(
-                new TransportException("connection to " + ch.remoteAddress() + " closed during the upgrade")));
-
-        List<String> offered = List.of(config.insecurePlaintext() ? PlaintextHandshakeHandler.PROTOCOL : NOISE);
-        MultistreamNegotiationHandler security = outbound
-                ? MultistreamNegotiationHandler.initiator(offered)
-                : MultistreamNegotiationHandler.responder(offered);
-        ch.pipeline().addLast(PipelineErrorHandler.NAME, PipelineErrorHandler.INSTANCE);
-        ch.pipeline().addBefore(PipelineErrorHandler.NAME, "ms-security", security);
-        security.selectedProtocol().whenComplete((p, e) -> {
-            if (e != null) {
-                result.completeExceptionally(e);
-                ch.close();
-                return;
-            }
-            if (PlaintextHandshakeHandler.PROTOCOL.equals(p)) {
-                PlaintextHandshakeHandler plain = outbound
-                        ? PlaintextHandshakeHandler.initiator(key.publicKey(), expected)
-                        : PlaintextHandshakeHandler.responder(key.publicKey());
-                ch.pipeline().addBefore(PipelineErrorHandler.NAME, "plaintext", plain);
-                plain.result().whenComplete((remoteKey, e2) -> {
-                    if (e2 != null) {
-                        result.completeExceptionally(e2);
-                        ch.close();
-                        return;
-                    }
-                    onSecured(ch, direction, remoteKey, List.of(), result); // no extensions: multistream for the muxer
-                });
-                return;
-            }
-            NoiseHandshakeHandler noise = outbound
-                    ? NoiseHandshakeHandler.initiator(noiseConfig, expected == null ? null : expected.toBytes())
-                    : NoiseHandshakeHandler.responder(noiseConfig);
-            ch.pipeline().addBefore(PipelineErrorHandler.NAME, "noise", noise);
-            noise.result().whenComplete((r, e2) -> {
-                if (e2 != null) {
-                    result.completeExceptionally(e2);
-                    ch.close();
-                    return;
-                }
-                onSecured(ch, direction, PublicKey.decode(r.remoteIdentityKey()), r.remoteStreamMuxers(), result);
-            });
-        });
-        return result;
-    }
-
-    /** After the security handshake: the muxer, agreed in the Noise extensions or by multistream-select. */
-    private void onSecured(SocketChannel ch, Connection.Direction direction, PublicKey remoteKey,
-                           List<String> remoteMuxers, CompletableFuture<Connection> result) {
-        boolean outbound = direction == Connection.Direction.OUTBOUND;
-        Optional<String> early;
-        try {
-            early = remoteMuxers.isEmpty() ? Optional.empty()
-                    : EarlyMuxerNegotiation.select(noiseConfig.streamMuxers(), remoteMuxers, outbound);
-        } catch (HandshakeException e) {
-            result.completeExceptionally(e);
-            ch.close();
-            return;
-        }
-        if (early.isPresent()) {
-            // agreed in the Noise extensions: Yamux frames follow the handshake directly
-            startMuxer(ch, direction, remoteKey, true, result);
-            return;
-        }
-        MultistreamNegotiationHandler muxer = outbound
-                ? MultistreamNegotiationHandler.initiator(List.of(YAMUX))
-                : MultistreamNegotiationHandler.responder(List.of(YAMUX));
-        ch.pipeline().addBefore(PipelineErrorHandler.NAME, "ms-muxer", muxer);
-        muxer.selectedProtocol().whenComplete((p, e) -> {
-            if (e != null) {
-                result.completeExceptionally(e);
-                ch.close();
-                return;
-            }
-            startMuxer(ch, direction, remoteKey, false, result);
-        });
-    }
-
-    /**
-     * Installs Yamux and registers the connection; runs on the channel's event loop. A connection is registered
-     * only while its channel is active and its upgrade has not failed (timed out, closed): a dead connection
-     * must reach neither the registry nor the listeners nor the caller. Listeners hear of the connection before
-     * the caller's future completes, so that a caller closing it at once still yields opened-then-closed.
-     */
-    private void startMuxer(SocketChannel ch, Connection.Direction direction, PublicKey remoteKey,
-                            boolean muxerInHandshake, CompletableFuture<Connection> result) {
-        if (!ch.eventLoop().inEventLoop()) {
-            ch.eventLoop().execute(() -> startMuxer(ch, direction, remoteKey, muxerInHandshake, result));
-            return;
-        }
-        if (result.isDone() || !ch.isActive()) {
-            result.completeExceptionally(new TransportException("connection to " + ch.remoteAddress()
-                    + " closed during the upgrade"));
-            ch.close();
-            return;
-        }
-        boolean outbound = direction == Connection.Direction.OUTBOUND;
-        Connection[] holder = new Connection[1];
-        YamuxHandler yamux = new YamuxHandler(config.yamux(), outbound, ys -> {
-            Connection c = holder[0];
-            return c == null ? null : Stream.acceptInbound(c, ys, config.streamNegotiationTimeout().toMillis());
-        }, writeBudget, receiveBudget);
-        ch.pipeline().addBefore(PipelineErrorHandler.NAME, "yamux-codec", new YamuxFrameCodec(config.yamux()));
-        ch.pipeline().addBefore(PipelineErrorHandler.NAME, "yamux", yamux);
-        Connection c = new Connection(this, ch, yamux, remoteKey, toMultiaddr(ch.remoteAddress()),
-                toMultiaddr(ch.localAddress()), direction, muxerInHandshake);
-        holder[0] = c;
-        if (!ch.isActive()) {
-            // installing the muxer flushed the first frames into a socket the peer had already reset
-            result.completeExceptionally(new TransportException(c + " closed during the upgrade"));
-            return;
-        }
+    private void established(Connection c, CompletableFuture<Connection> result) {
+        io.netty.channel.Channel ch = c.channel();
+        boolean outbound = c.direction() == Connection.Direction.OUTBOUND;
         if (!register(c)) {
             result.completeExceptionally(new LimitExceededException("connection limit reached ("
                     + config.limits().maxConnections() + " in total, "
@@ -897,7 +770,7 @@ public final class Host implements AutoCloseable {
         // Data frames sized so that header + body fill exactly one Noise frame (65535 - 16 tag bytes):
         // a 64 KiB Yamux frame would cost two Noise frames, the second one 17 bytes long.
         private YamuxConfig yamux = YamuxConfig.defaults().toBuilder()
-                .maxSendFrameSize(MAX_NOISE_PLAINTEXT - io.gridoverlay.transport.internal.yamux.YamuxFrame.HEADER_LENGTH)
+                .maxSendFrameSize(io.gridoverlay.transport.internal.noise.NoiseFrameCodec.MAX_PLAINTEXT - io.gridoverlay.transport.internal.yamux.YamuxFrame.HEADER_LENGTH)
                 .build();
         private String agentVersion = "gridoverlay/0.1.0";
         private boolean nativeTransport = true;
