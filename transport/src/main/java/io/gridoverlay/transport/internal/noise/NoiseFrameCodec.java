@@ -5,10 +5,8 @@ import io.gridoverlay.transport.noise.NoiseException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandler;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -36,7 +34,7 @@ import java.util.List;
  * and closes the channel. The cipher objects are created once per connection and reused. Not
  * thread-safe: all methods run on the channel's event loop.
  */
-public final class NoiseFrameCodec extends ByteToMessageDecoder implements ChannelOutboundHandler {
+public final class NoiseFrameCodec extends ByteToMessageDecoder implements OutboundPassThrough {
     /** Largest frame body (ciphertext plus tag). */
     public static final int MAX_FRAME_LENGTH = 65535;
     /** Largest plaintext per frame: 65535 - 16. */
@@ -391,42 +389,6 @@ public final class NoiseFrameCodec extends ByteToMessageDecoder implements Chann
             }
             buf.release();
         }
-    }
-
-    @Override
-    public void flush(ChannelHandlerContext ctx) {
-        ctx.flush();
-    }
-
-    @Override
-    public void bind(ChannelHandlerContext ctx, SocketAddress localAddress, ChannelPromise promise) {
-        ctx.bind(localAddress, promise);
-    }
-
-    @Override
-    public void connect(ChannelHandlerContext ctx, SocketAddress remoteAddress, SocketAddress localAddress,
-            ChannelPromise promise) {
-        ctx.connect(remoteAddress, localAddress, promise);
-    }
-
-    @Override
-    public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) {
-        ctx.disconnect(promise);
-    }
-
-    @Override
-    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-        ctx.close(promise);
-    }
-
-    @Override
-    public void deregister(ChannelHandlerContext ctx, ChannelPromise promise) {
-        ctx.deregister(promise);
-    }
-
-    @Override
-    public void read(ChannelHandlerContext ctx) {
-        ctx.read();
     }
 
 }

@@ -4,12 +4,10 @@ import io.gridoverlay.transport.noise.HandshakeException;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandler;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * Writes from handlers after this one before completion are rejected, never sent in clear.
  * Not thread-safe; one instance per channel.
  */
-public final class NoiseHandshakeHandler extends ByteToMessageDecoder implements ChannelOutboundHandler {
+public final class NoiseHandshakeHandler extends ByteToMessageDecoder implements OutboundPassThrough {
     private static final int HEADER = 2;
 
     private final NoiseHandshake handshake;
@@ -190,41 +188,5 @@ public final class NoiseHandshakeHandler extends ByteToMessageDecoder implements
         }
         ReferenceCountUtil.release(msg);
         promise.tryFailure(new HandshakeException("write before the Noise handshake completed"));
-    }
-
-    @Override
-    public void flush(ChannelHandlerContext ctx) {
-        ctx.flush();
-    }
-
-    @Override
-    public void bind(ChannelHandlerContext ctx, SocketAddress localAddress, ChannelPromise promise) {
-        ctx.bind(localAddress, promise);
-    }
-
-    @Override
-    public void connect(ChannelHandlerContext ctx, SocketAddress remoteAddress, SocketAddress localAddress,
-            ChannelPromise promise) {
-        ctx.connect(remoteAddress, localAddress, promise);
-    }
-
-    @Override
-    public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) {
-        ctx.disconnect(promise);
-    }
-
-    @Override
-    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-        ctx.close(promise);
-    }
-
-    @Override
-    public void deregister(ChannelHandlerContext ctx, ChannelPromise promise) {
-        ctx.deregister(promise);
-    }
-
-    @Override
-    public void read(ChannelHandlerContext ctx) {
-        ctx.read();
     }
 }
