@@ -1,7 +1,6 @@
 package io.gridoverlay.transport.yamux;
 
 import io.gridoverlay.transport.internal.yamux.YamuxFrame;
-import io.gridoverlay.transport.internal.yamux.YamuxStream;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -21,7 +20,7 @@ import java.util.Objects;
  *     does not bound frame sizes and js-libp2p-yamux sends as much of the window as it has in one frame
  * @param maxSendFrameSize largest Data frame body this side sends
  * @param maxStreamWriteQueue bytes a stream may have queued but not yet sent before {@code write} fails
- *     and {@link YamuxStream#isWritable()} turns false
+ *     and {@link io.gridoverlay.transport.Stream#isWritable()} turns false
  * @param ackBacklog most outbound streams opened but not yet acknowledged by the peer
  * @param keepAliveInterval interval between keep-alive pings; {@link Duration#ZERO} disables them
  * @param keepAliveTimeout how long a ping may stay unanswered before the session is closed

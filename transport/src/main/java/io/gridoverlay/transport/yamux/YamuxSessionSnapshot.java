@@ -1,7 +1,5 @@
 package io.gridoverlay.transport.yamux;
 
-import io.gridoverlay.transport.internal.yamux.YamuxSession;
-import io.gridoverlay.transport.internal.yamux.YamuxStream;
 
 import java.time.Duration;
 import java.util.List;
@@ -10,7 +8,7 @@ import java.util.Objects;
 
 /**
  * An immutable, consistent picture of one Yamux session's flow-control and send state, taken on the
- * session's event loop by {@link YamuxSession#snapshot()}: for diagnosing stalls (a stream whose send
+ * session's event loop by {@link io.gridoverlay.transport.Connection#muxerSnapshot()}: for diagnosing stalls (a stream whose send
  * window stays 0, a write queue that never drains, a connection that stays unwritable) and for metrics.
  *
  * <p>{@link #toString()} renders a multi-line report, one line per stream, meant for logs and thread
@@ -53,16 +51,16 @@ public record YamuxSessionSnapshot(boolean client, boolean terminated, boolean g
      * @param readState {@code OPEN}, {@code CLOSED} or {@code RESET}
      * @param sendWindow bytes this side may still send before the peer grants more
      * @param queuedBytes bytes written by the application and not yet sent
-     * @param inTransitBytes bytes passed to {@link YamuxStream#write} on another thread and not yet
+     * @param inTransitBytes bytes passed to {@link io.gridoverlay.transport.Stream#write} on another thread and not yet
      *     queued by the event loop (they count against the write budget already)
      * @param queuedWrites pending write operations (a queued FIN counts as one)
-     * @param writable {@link YamuxStream#isWritable()}
+     * @param writable {@link io.gridoverlay.transport.Stream#isWritable()}
      * @param inReadyQueue whether the stream waits in the send queue
      * @param receiveWindow this side's receive window size
      * @param receiveCredit bytes the peer may still send before this side grants more
      * @param unconsumedBytes bytes received and not yet consumed by the application
      * @param consumedUnacknowledged bytes consumed and not yet granted back to the peer
-     * @param autoConsume {@link YamuxStream#isAutoConsume()}
+     * @param autoConsume {@link io.gridoverlay.transport.Stream#setAutoConsume(boolean)}
      */
     public record StreamState(long id, boolean outbound, boolean acknowledged, String writeState,
             String readState, long sendWindow, long queuedBytes, long inTransitBytes, int queuedWrites, boolean writable,

@@ -1,11 +1,10 @@
 package io.gridoverlay.transport.yamux;
 
-import io.gridoverlay.transport.internal.yamux.YamuxStream;
 
 /**
  * A configured limit refused the request: too many open streams, too many outbound streams not yet
  * acknowledged, or a stream's write queue is full (wait for the previous write's future or for
- * {@link YamuxStream#isWritable()} before writing more).
+ * {@link io.gridoverlay.transport.Stream#isWritable()} before writing more).
  */
 public final class YamuxStreamLimitException extends YamuxException {
 
