@@ -26,12 +26,19 @@ import org.slf4j.LoggerFactory;
  * CapacityIndexConfig#replicas() replicas} holders closest to the key, moving to the next shard while a
  * shard's holders answer FULL. A record whose band changed is written under its old keys too, which
  * withdraws the old entries at once. Every {@link CapacityIndexConfig#refreshInterval()} it does it all
- * again (starting from shard 0, so nodes fill the lowest shards); a node that stops (or {@link #close()}s)
- * is gone from the index within one {@link CapacityIndexConfig#recordTtl()}.
+ * again; a node that stops (or {@link #close()}s) is gone from the index within one
+ * {@link CapacityIndexConfig#recordTtl()}.
+ *
+ * <p>A refresh does not walk a key's shards from 0 again: it starts one shard below the shard its last
+ * registration ended in. If that shard has room again the entry moves down (nodes keep filling the lowest
+ * shards); if it is full, its holders answer FULL, which renews their "this shard sent writers on" mark
+ * ({@link CapacityIndexStore}), and the entry is refreshed where it was. Every occupied shard above 0 thus
+ * keeps the shard below it full or marked within each refresh interval, which is what readers rely on to walk
+ * on. A key taken for the first time is walked from shard 0.
  *
  * <p>Runs on the DHT's scheduler (virtual time in the simulator); public methods are thread-safe. Cost of
- * one publication: one lookup per index key and shard tried plus {@code replicas} PUT_VALUEs each, and one
- * ordinary put of the record.
+ * one publication: one lookup per index key and shard tried (at most two per key on a refresh, while the
+ * shards do not change) plus {@code replicas} PUT_VALUEs each, and one ordinary put of the record.
  */
 public final class CapacityPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CapacityPublisher.class);
@@ -44,7 +51,10 @@ public final class CapacityPublisher implements AutoCloseable {
     private CapacityRecord template;
     private SignedRecord<CapacityRecord> current;
     private long lastSeq;
+    /** Per key taken: the highest shard written since it was taken (withdrawals go to every shard up to it). */
     private final Map<IndexKey, Integer> registered = new LinkedHashMap<>();
+    /** Per key taken: the shard its last registration ended in (a refresh starts one below it). */
+    private final Map<IndexKey, Integer> lastShard = new HashMap<>();
     private Runnable refreshTask;
     private boolean closed;
 
@@ -153,9 +163,12 @@ public final class CapacityPublisher implements AutoCloseable {
             return 0;
         }));
         for (IndexKey k : keys) {
-            all.add(register(k, 0, bytes, requests).thenAccept(shard -> {
+            Integer last = lastShard.get(k);
+            int start = last == null ? 0 : Math.max(0, last - 1);
+            all.add(register(k, start, bytes, requests).thenAccept(shard -> {
                 if (shard >= 0) {
                     done.put(k, shard);
+                    lastShard.put(k, shard);
                     // the highest shard written since the key was taken: withdrawals go to every shard up to it
                     registered.merge(k, shard, Math::max);
                 } else {
@@ -165,6 +178,7 @@ public final class CapacityPublisher implements AutoCloseable {
         }
         for (IndexKey k : stale) {
             int highest = registered.remove(k);
+            lastShard.remove(k);
             withdrawn.add(k);
             // registering walked shards 0..highest and may have left entries at some holders of each
             for (int shard = 0; shard <= highest; shard++) {

@@ -114,10 +114,87 @@ class CapacityPublisherTest {
             assertThat(r.matches().stream().map(m -> m.record().nodeId()).collect(Collectors.toSet()))
                     .as("%s: %s", q, r.cost()).isEqualTo(truth(g, q));
         }
-        // and after a refresh round (which starts again from shard 0)
+        // and after a refresh round, and after three record TTLs of refreshes that start one shard below
+        // where each key's entry sits (no writer walks from shard 0 again): readers still walk every shard
         g.advance(CONFIG.refreshInterval().plusSeconds(30));
         CapacityQuery all = CapacityQuery.builder().build();
         assertThat(find(g, 2, all)).isEqualTo(truth(g, all));
+        g.advance(CONFIG.recordTtl().multipliedBy(3));
+        for (CapacityQuery q : List.of(all, CapacityQuery.builder().countries("US").build(), coresBand(4))) {
+            assertThat(find(g, 7, q)).as("%s after 3 TTLs", q).isEqualTo(truth(g, q));
+        }
+    }
+
+    /** Publishing cost at N = 10,000 grew with the shards of each key (finding 4 of docs/capacity-simulation.md). */
+    @Test
+    void aRefreshStartsOneShardBelowWhereTheEntrySitsInsteadOfWalkingFromShardZero() {
+        SimGrid g = new SimGrid(60, 53, CONFIG.withShardCapacity(4));
+        List<CapacityPublisher.Publication> first = g.publishAll();
+        List<CapacityPublisher.Publication> again = g.publishAll(); // what a refresh does
+        int deep = 0;
+        for (int i = 0; i < first.size(); i++) {
+            CapacityPublisher.Publication a = first.get(i);
+            CapacityPublisher.Publication b = again.get(i);
+            assertThat(b.failed()).isEmpty();
+            assertThat(b.registered().keySet()).isEqualTo(a.registered().keySet());
+            for (var e : a.registered().entrySet()) {
+                // the shards are as full as before: the entry stays where it is (or one below, if it had room)
+                assertThat(b.registered().get(e.getKey())).as("node %d %s", i, e.getKey())
+                        .isBetween(Math.max(0, e.getValue() - 1), e.getValue());
+            }
+            if (a.registered().values().stream().anyMatch(s -> s >= 3)) {
+                deep++;
+                assertThat(b.requests()).as("node %d: refresh vs first publication", i).isLessThan(a.requests());
+            }
+        }
+        assertThat(deep).as("nodes with a key in shard 3 or later").isPositive();
+        int firstTotal = first.stream().mapToInt(CapacityPublisher.Publication::requests).sum();
+        int againTotal = again.stream().mapToInt(CapacityPublisher.Publication::requests).sum();
+        assertThat(againTotal).as("all refreshes vs all first publications").isLessThan(firstTotal * 3 / 4);
+        CapacityQuery all = CapacityQuery.builder().build();
+        assertThat(find(g, 2, all)).isEqualTo(truth(g, all));
+    }
+
+    @Test
+    void entriesMoveDownIntoShardsThatHaveRoomAgain() {
+        SimGrid g = new SimGrid(60, 61, CONFIG.withShardCapacity(4));
+        List<CapacityPublisher.Publication> first = g.publishAll();
+        // a key spread over several shards; stop the writers of its shard 0
+        IndexKey busiest = first.stream().flatMap(p -> p.registered().entrySet().stream())
+                .filter(e -> e.getValue() >= 2).map(java.util.Map.Entry::getKey).findFirst().orElseThrow();
+        java.util.Set<Integer> stopped = new java.util.HashSet<>();
+        for (int i = 0; i < first.size(); i++) {
+            Integer shard = first.get(i).registered().get(busiest);
+            if (shard != null && shard == 0) {
+                g.publishers.get(i).close();
+                stopped.add(i);
+            }
+        }
+        assertThat(stopped).isNotEmpty();
+        // their entries lapse within one TTL; the writers above move down one shard per refresh
+        g.advance(CONFIG.recordTtl().plus(CONFIG.refreshInterval().multipliedBy(3)));
+        int movedDown = 0;
+        for (int i = 0; i < first.size(); i++) {
+            Integer before = first.get(i).registered().get(busiest);
+            if (stopped.contains(i) || before == null || before == 0) {
+                continue;
+            }
+            CapacityPublisher.Publication now = g.await(g.publishers.get(i).publish(g.capacities.get(i)));
+            if (now.registered().get(busiest) < before) {
+                movedDown++;
+            }
+        }
+        assertThat(movedDown).as("writers of %s that moved into freed shards", busiest).isPositive();
+        java.util.List<CapacityRecord> live = new java.util.ArrayList<>();
+        for (int i = 0; i < g.capacities.size(); i++) {
+            if (!stopped.contains(i)) {
+                live.add(g.capacities.get(i));
+            }
+        }
+        CapacityQuery all = CapacityQuery.builder().build();
+        Instant now = g.net.clock().instant();
+        assertThat(find(g, 3, all)).isEqualTo(live.stream().filter(r -> all.matches(r, now))
+                .map(CapacityRecord::nodeId).collect(Collectors.toSet()));
     }
 
     @Test
