@@ -57,6 +57,8 @@ public final class CapacityPublisher implements AutoCloseable {
     private final Map<IndexKey, Integer> lastShard = new HashMap<>();
     private Runnable refreshTask;
     private boolean closed;
+    private final java.util.concurrent.atomic.AtomicLong refreshes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong refreshRequests = new java.util.concurrent.atomic.AtomicLong();
 
     /** What one publication did. */
     public record Publication(SignedRecord<CapacityRecord> record, Map<IndexKey, Integer> registered,
@@ -132,6 +134,9 @@ public final class CapacityPublisher implements AutoCloseable {
         publishNow().whenComplete((p, e) -> {
             if (e != null) {
                 LOG.debug("capacity refresh of {} failed", dht.self(), e);
+            } else {
+                refreshes.incrementAndGet();
+                refreshRequests.addAndGet(p.requests());
             }
         });
         refreshTask = scheduler.schedule(this::refresh, config.refreshInterval().toNanos());
@@ -217,6 +222,16 @@ public final class CapacityPublisher implements AutoCloseable {
             }
             return CompletableFuture.completedFuture(stored > 0 ? shard : -1);
         });
+    }
+
+    /** Refreshes completed so far (publications this publisher ran on its own, every refresh interval). */
+    public long refreshes() {
+        return refreshes.get();
+    }
+
+    /** Requests those refreshes sent in all (lookups and PUT_VALUEs, as {@link Publication#requests()}). */
+    public long refreshRequests() {
+        return refreshRequests.get();
     }
 
     /** Stops refreshing; the entries lapse within one record TTL. */

@@ -107,6 +107,8 @@ public final class CapacityReport {
         m.put("publications", r.publications());
         m.put("publication_failures", r.publicationFailures());
         m.put("requests_per_publication", r.publications() == 0 ? 0 : r.publicationRequests() / (double) r.publications());
+        m.put("refreshes", r.refreshes());
+        m.put("requests_per_refresh", r.refreshes() == 0 ? 0 : r.refreshRequests() / (double) r.refreshes());
         for (Probe p : r.probes()) {
             m.put("probe " + p.test() + " @" + fmt(p.afterSeconds()) + "s", p.seen() + "/" + p.tested());
         }
@@ -192,6 +194,8 @@ public final class CapacityReport {
                 + fmt(num(m, "index_bytes_per_server_mean")));
         row(b, "publications (failed: some key not registered); requests per publication",
                 m.get("publications") + " (" + m.get("publication_failures") + "); " + fmt(num(m, "requests_per_publication")));
+        row(b, "refreshes (every refresh interval, by the publishers themselves); requests per refresh",
+                m.get("refreshes") + "; " + fmt(num(m, "requests_per_refresh")));
         for (Probe p : r.probes()) {
             row(b, p.test() + ", " + fmt(p.afterSeconds()) + " s after", p.seen() + " / " + p.tested()
                     + " (query messages " + p.messages() + ")");

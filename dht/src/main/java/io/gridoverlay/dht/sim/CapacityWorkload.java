@@ -177,7 +177,7 @@ public final class CapacityWorkload implements Workload {
     /** Everything the workload measured. */
     public record Result(List<QuerySample> queries, List<Probe> probes, Load loadAfterPublish, Load loadAtEnd,
                          long publications, long publicationRequests, long publicationFailures, double meanRecordBytes,
-                         Crawl crawl, CapacityIndexConfig index, int holders) {
+                         long refreshes, long refreshRequests, Crawl crawl, CapacityIndexConfig index, int holders) {
     }
 
     private final Config config;
@@ -198,6 +198,9 @@ public final class CapacityWorkload implements Workload {
     private long publicationRequests;
     private long publicationFailures;
     private long recordBytes;
+    /** Refreshes (and their requests) of publishers that are gone: crashed nodes, stopped or replaced ones. */
+    private long refreshesGone;
+    private long refreshRequestsGone;
     private final List<QuerySample> samples = new ArrayList<>();
     private final List<Probe> probes = new ArrayList<>();
     private Load loadAfterPublish;
@@ -291,7 +294,7 @@ public final class CapacityWorkload implements Workload {
 
     @Override
     public void onCrash(int i) {
-        publishers[i] = null; // its scheduler died with the node: no more refreshes
+        forgetPublisher(i); // its scheduler died with the node: no more refreshes
         stores[i] = null;
         publishedAt[i] = -1;
         List<Runnable> aborted = pendingBySource.remove(i);
@@ -373,11 +376,27 @@ public final class CapacityWorkload implements Workload {
         loadAtEnd = load();
     }
 
+    private void forgetPublisher(int i) {
+        if (publishers[i] != null) {
+            refreshesGone += publishers[i].refreshes();
+            refreshRequestsGone += publishers[i].refreshRequests();
+            publishers[i] = null;
+        }
+    }
+
     /** The result (after the simulation ran). */
     public Result result() {
+        long refreshes = refreshesGone;
+        long refreshRequests = refreshRequestsGone;
+        for (CapacityPublisher p : publishers) {
+            if (p != null) {
+                refreshes += p.refreshes();
+                refreshRequests += p.refreshRequests();
+            }
+        }
         return new Result(List.copyOf(samples), List.copyOf(probes), loadAfterPublish, loadAtEnd, publications,
                 publicationRequests, publicationFailures, publications == 0 ? 0 : recordBytes / (double) publications,
-                crawl, indexConfig, config.holders());
+                refreshes, refreshRequests, crawl, indexConfig, config.holders());
     }
 
     private Load load() {

@@ -20,6 +20,9 @@ class CapacityWorkloadTest {
         assertThat(r.summary().taskErrors()).isZero();
         assertThat(c.queries()).hasSize(CapacityWorkload.SHAPES.size() * 2 * 2);
         assertThat(c.publicationFailures()).isZero();
+        // the publishers refreshed on their own during the run, and their requests were counted
+        assertThat(c.refreshes()).isPositive();
+        assertThat(c.refreshRequests()).isGreaterThanOrEqualTo(c.refreshes());
         for (CapacityWorkload.QuerySample q : c.queries()) {
             assertThat(q.verifiedMatches()).as("verified %s", q).isEqualTo(q.returned());
             assertThat(q.precision()).as("precision %s", q).isEqualTo(1.0);
