@@ -95,8 +95,16 @@ class KademliaDhtNetworkTest {
         byte[] key = io.gridoverlay.core.record.DeploymentRecordValidator.keyFor(owner.publicKey().peerId(), "twice");
         byte[] a = version.apply(1);
         byte[] b = version.apply(2);
-        for (int i = 0; i < N; i++) { // half the network holds one version 0, half the other
-            dhts.get(i).records().put(io.gridoverlay.dht.protocol.KadRecord.of(key, i % 2 == 0 ? a : b));
+        // half the network holds one version 0, half the other, alternating by distance to the key: a lookup
+        // stops once the closest peers have answered (not necessarily all 11), and the two closest always
+        // disagree (with halves by index, a run whose closest answerers all held one version got that value)
+        Key target = Key.sha256(key);
+        List<Integer> byDistance = java.util.stream.IntStream.range(0, N).boxed()
+                .sorted(Comparator.comparing(i -> KademliaDht.keyOf(hosts.get(i).peerId()), target::compareDistance))
+                .toList();
+        for (int rank = 0; rank < N; rank++) {
+            dhts.get(byDistance.get(rank)).records().put(io.gridoverlay.dht.protocol.KadRecord.of(key,
+                    rank % 2 == 0 ? a : b));
         }
         assertThat(dhts.get(1).getValue(key, 0)).failsWithin(Duration.ofSeconds(30))
                 .withThrowableOfType(java.util.concurrent.ExecutionException.class)
