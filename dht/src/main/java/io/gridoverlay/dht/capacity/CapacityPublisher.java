@@ -187,12 +187,25 @@ public final class CapacityPublisher implements AutoCloseable {
             withdrawn.add(k);
             // registering walked shards 0..highest and may have left entries at some holders of each
             for (int shard = 0; shard <= highest; shard++) {
-                all.add(dht.putToClosest(KadRecord.of(k.shard(shard).bytes(), bytes), config.replicas())
-                        .thenAccept(o -> requests[0] += o.lookup().requests() + o.outcomes().size()));
+                all.add(withdraw(KadRecord.of(k.shard(shard).bytes(), bytes), requests, true));
             }
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
                 .handle((v, e) -> new Publication(signed, done, withdrawn, failed, requests[0]));
+    }
+
+    /**
+     * Writes the new record under an old key's shard, which makes its holders drop the old entry. It goes to
+     * twice {@code replicas} closest peers: under message loss each refresh's lookup finds a slightly different
+     * closest set, so over several refreshes the entry reached more than {@code replicas} holders. When a
+     * write was lost (no answer), the whole withdrawal runs once more (a new lookup reaches a new set).
+     */
+    private CompletableFuture<Void> withdraw(KadRecord record, int[] requests, boolean retry) {
+        return dht.putToClosest(record, 2 * config.replicas()).thenCompose(o -> {
+            requests[0] += o.lookup().requests() + o.outcomes().size();
+            boolean lost = o.outcomes().stream().anyMatch(out -> out.echoed().isEmpty());
+            return retry && lost ? withdraw(record, requests, false) : CompletableFuture.completedFuture(null);
+        });
     }
 
     /** Writes under {@code k} from {@code shard} on; completes with the shard taken, or -1. */

@@ -39,7 +39,13 @@ final class SimGrid {
 
     /** As above, each node's capacity from the mix passed through {@code adjust} (node index, record). */
     SimGrid(int n, long seed, CapacityIndexConfig base, BiFunction<Integer, CapacityRecord, CapacityRecord> adjust) {
-        net = new SimulatedNetwork(new LatencyModel(LatencyModel.Config.defaults(), seed), 0, true, seed); // messages go through the Kad codec, as over TCP
+        this(n, seed, base, adjust, 0);
+    }
+
+    /** As above, with {@code loss} of the messages dropped at random. */
+    SimGrid(int n, long seed, CapacityIndexConfig base, BiFunction<Integer, CapacityRecord, CapacityRecord> adjust,
+            double loss) {
+        net = new SimulatedNetwork(new LatencyModel(LatencyModel.Config.defaults(), seed), loss, true, seed); // messages go through the Kad codec, as over TCP
         indexConfig = base.withClock(net.clock());
         Random r = new Random(seed);
         List<PeerInfo> infos = new ArrayList<>();
