@@ -32,8 +32,10 @@ import java.util.concurrent.CompletableFuture;
  * Answers {@link CapacityQuery}s from the capacity index: {@linkplain QueryPlan chooses} the index keys that
  * must hold every match, walks them with DHT lookups ({@link KademliaDht#collectValues}, a few keys at a
  * time, each key's shards in turn while its holders report them full), verifies every record it receives
- * (signature, expiry, and that it belongs under the key it came from; anything else is counted as rejected
- * and dropped), filters exactly with {@link CapacityQuery#matches}, and stops as soon as an unsorted
+ * (signature and expiry; anything else is counted as rejected and dropped; a valid record that does not
+ * belong under the key it came from is a withdrawal's tombstone, which can supersede an older entry of the
+ * same node but never lists one), keeps each node's newest record, filters exactly with
+ * {@link CapacityQuery#matches}, and stops as soon as an unsorted
  * limited query has enough, also between the shards of one key (a popular key has many). Nothing a holder
  * says is trusted: a holder can only withhold entries.
  *
@@ -127,7 +129,8 @@ public final class CapacityFinder {
     }
 
     /** A verified record found under a key, with the lowest shard it was found in. */
-    private record Found(int shard, SignedRecord<CapacityRecord> record) {}
+    /** A node found under one key: the shard it is listed in, its newest record, whether an entry listed it. */
+    private record Found(int shard, SignedRecord<CapacityRecord> record, boolean listed) {}
 
     /** One query; confined to the scheduler thread. */
     private final class Run {
@@ -181,7 +184,7 @@ public final class CapacityFinder {
                 walk(index, plan.keys().get(index), 0, found).whenComplete((v, e) -> {
                     inFlight--;
                     // shard by shard, so that the records of shards 0..s are a prefix whatever was read after
-                    byKey.put(index, found.values().stream()
+                    byKey.put(index, found.values().stream().filter(Found::listed)
                             .sorted(Comparator.comparingInt(Found::shard)
                                     .thenComparing(f -> f.record().record().nodeId().toBase58()))
                             .map(Found::record).toList());
@@ -244,20 +247,29 @@ public final class CapacityFinder {
                 return false;
             }
             long want = (index == start.keyIndex() ? (long) skipInCurrent : 0) + need - out.size();
-            long matching = found.values().stream().map(f -> f.record().record())
+            long matching = found.values().stream().filter(Found::listed).map(f -> f.record().record())
                     .filter(r -> q.matches(r, now) && !emitted.contains(r.nodeId())).count();
             return matching > want;
         }
 
+        /**
+         * Takes one record a holder served under {@code key}: the newest valid record of each node wins. A
+         * record that does not belong under the key is a tombstone (the node moved away and this holder got
+         * the withdrawal): it never lists a node, but it supersedes an older entry another holder still
+         * served, so the exact filter then sees the node as it is now.
+         */
         private void accept(IndexKey key, int shard, byte[] bytes, Map<PeerId, Found> found) {
             Verification<SignedRecord<CapacityRecord>> v = CapacityRecord.open(bytes, now);
-            if (!(v instanceof Verification.Valid<SignedRecord<CapacityRecord>> ok) || !IndexKeys.belongs(ok.value().record(), key)) {
+            if (!(v instanceof Verification.Valid<SignedRecord<CapacityRecord>> ok)) {
                 rejected++;
                 return;
             }
             SignedRecord<CapacityRecord> s = ok.value();
-            found.merge(s.record().nodeId(), new Found(shard, s), (a, b) -> new Found(Math.min(a.shard(), b.shard()),
-                    a.record().record().seq() >= b.record().record().seq() ? a.record() : b.record()));
+            boolean listed = IndexKeys.belongs(s.record(), key);
+            found.merge(s.record().nodeId(), new Found(listed ? shard : Integer.MAX_VALUE, s, listed), (a, b) ->
+                    new Found(Math.min(a.shard(), b.shard()),
+                            a.record().record().seq() >= b.record().record().seq() ? a.record() : b.record(),
+                            a.listed() || b.listed()));
         }
 
         /** Appends, in key order, the matches of every key complete so far. */

@@ -23,7 +23,10 @@ import java.util.Optional;
  * it names, in the band the key claims, newer than what was held, and no larger than the limit; anything
  * else is refused with an {@link IndexEntryRejectedException} naming the rule. A write under a key the new
  * record no longer belongs to withdraws the node's older entry there (that is how a node moves band at
- * once). Entries lapse at their record's expiry, and at most {@link CapacityIndexConfig#maxEntryTtl()} after
+ * once): the entry becomes a <em>tombstone</em> holding the newer record, which does not count towards the
+ * shard's capacity but is served with the shard, so that a reader who also gets the old entry from a holder
+ * the withdrawal missed (message loss) sees the newer record and filters the node by it. Entries and
+ * tombstones lapse at their record's expiry, and at most {@link CapacityIndexConfig#maxEntryTtl()} after
  * their last write.
  *
  * <p>Bounded: at most {@code maxEntries} entries in all and {@code maxEntriesPerPeer} per writer, each at
@@ -43,7 +46,8 @@ public final class CapacityIndexStore implements KeyspaceHandler {
     private int total;
     private long lastSweepMillis;
 
-    private record Entry(long seq, byte[] bytes, long expiresAtMillis) {
+    /** A node's entry under one key; a tombstone holds the newer record that withdrew it. */
+    private record Entry(long seq, byte[] bytes, long expiresAtMillis, boolean tombstone) {
     }
 
     public CapacityIndexStore(CapacityIndexConfig config) {
@@ -92,14 +96,27 @@ public final class CapacityIndexStore implements KeyspaceHandler {
                     throw new IndexEntryRejectedException(Reason.MIS_BANDED, "record of " + rec.nodeId()
                             + " (seq " + rec.seq() + ") does not belong under " + key);
                 }
-                removeLocked(key, shard, rec.nodeId());
+                shard.put(rec.nodeId(), new Entry(rec.seq(), bytes, expires, true)); // same slot, now a tombstone
                 status = IndexAck.WITHDRAWN;
+            } else if (held != null && held.tombstone()) {
+                // the node moves back: a live entry again if the shard (tombstones aside) has room
+                if (rec.seq() <= held.seq()) {
+                    throw new IndexEntryRejectedException(Reason.STALE, "holding seq " + held.seq() + " of "
+                            + rec.nodeId() + " under " + key + ", got seq " + rec.seq());
+                }
+                if (liveSizeLocked(key, shard, nowMillis) >= config.shardCapacity()) {
+                    status = IndexAck.FULL;
+                    spilledUntil.put(key, nowMillis + config.maxEntryTtl().toMillis());
+                } else {
+                    shard.put(rec.nodeId(), new Entry(rec.seq(), bytes, expires, false));
+                    status = IndexAck.STORED;
+                }
             } else if (held != null) {
                 if (rec.seq() < held.seq() || (rec.seq() == held.seq() && !java.util.Arrays.equals(bytes, held.bytes()))) {
                     throw new IndexEntryRejectedException(Reason.STALE, "holding seq " + held.seq() + " of "
                             + rec.nodeId() + " under " + key + ", got seq " + rec.seq());
                 }
-                shard.put(rec.nodeId(), new Entry(rec.seq(), bytes, expires));
+                shard.put(rec.nodeId(), new Entry(rec.seq(), bytes, expires, false));
                 status = IndexAck.STORED;
             } else if (shard != null && liveSizeLocked(key, shard, nowMillis) >= config.shardCapacity()) {
                 status = IndexAck.FULL;
@@ -116,7 +133,8 @@ public final class CapacityIndexStore implements KeyspaceHandler {
                         throw new IndexEntryRejectedException(Reason.STORE_FULL, "holding " + total + " entries");
                     }
                 }
-                shards.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(rec.nodeId(), new Entry(rec.seq(), bytes, expires));
+                shards.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(rec.nodeId(),
+                        new Entry(rec.seq(), bytes, expires, false));
                 perPeer.merge(rec.nodeId(), 1, Integer::sum);
                 total++;
                 status = IndexAck.STORED;
@@ -155,7 +173,7 @@ public final class CapacityIndexStore implements KeyspaceHandler {
                 shards.remove(k);
                 return spilled ? Optional.of(KadRecord.of(key, page.setFull(true).build().toByteArray())) : Optional.empty();
             }
-            page.setFull(spilled || shard.size() >= config.shardCapacity());
+            page.setFull(spilled || liveCount(shard) >= config.shardCapacity());
         }
         return Optional.of(KadRecord.of(key, page.build().toByteArray()));
     }
@@ -180,7 +198,17 @@ public final class CapacityIndexStore implements KeyspaceHandler {
         return e;
     }
 
-    /** Drops the lapsed entries of {@code shard} (so that they never make it full) and counts the rest. */
+    private static int liveCount(LinkedHashMap<PeerId, Entry> shard) {
+        int n = 0;
+        for (Entry e : shard.values()) {
+            if (!e.tombstone()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Drops the lapsed entries of {@code shard} (so that they never make it full) and counts the live rest. */
     private int liveSizeLocked(IndexKey key, LinkedHashMap<PeerId, Entry> shard, long now) {
         for (Iterator<Map.Entry<PeerId, Entry>> it = shard.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<PeerId, Entry> e = it.next();
@@ -192,16 +220,7 @@ public final class CapacityIndexStore implements KeyspaceHandler {
         if (shard.isEmpty()) {
             shards.remove(key);
         }
-        return shard.size();
-    }
-
-    private void removeLocked(IndexKey key, LinkedHashMap<PeerId, Entry> shard, PeerId node) {
-        if (shard.remove(node) != null) {
-            forgetLocked(node);
-        }
-        if (shard.isEmpty()) {
-            shards.remove(key);
-        }
+        return liveCount(shard);
     }
 
     private void forgetLocked(PeerId node) {

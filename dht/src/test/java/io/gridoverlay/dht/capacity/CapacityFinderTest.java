@@ -127,9 +127,11 @@ class CapacityFinderTest {
                     assertThat(r.matches()).hasSize(Math.min(q.limit(), truth.size()));
                 }
                 assertThat(r.matches()).allSatisfy(m -> assertThat(q.matches(m.record(), now)).isTrue());
-                // 4 bad records on each page of each key walked, from up to 3 holders per key
+                // 3 records that do not verify on each page of each key walked, from up to 3 holders per key;
+                // the genuine misplaced record is not rejected (it would supersede an older entry of its node,
+                // as a withdrawal's tombstone does) but lists nothing: its node is not returned for it
                 assertThat(r.cost().recordsRejected()).as("rejected in %s", r.cost())
-                        .isGreaterThanOrEqualTo(4 * r.cost().keysWalked()).isEqualTo(r.cost().recordsRejected() / 4 * 4);
+                        .isGreaterThanOrEqualTo(3 * r.cost().keysWalked()).isEqualTo(r.cost().recordsRejected() / 3 * 3);
             }
         } finally {
             honestHolders();

@@ -336,7 +336,7 @@ class CapacityIndexStoreTest {
         assertThat(put(s, c, cores(8), signed(c, record(c, 1, 8, clock.instant())))).isEqualTo(IndexAck.FULL);
         // a moves to another band: its entry here is withdrawn, one of two places is free again
         assertThat(put(s, a, cores(8), signed(a, record(a, 2, 1, clock.instant())))).isEqualTo(IndexAck.WITHDRAWN);
-        assertThat(held(s, cores(8))).hasSize(1);
+        assertThat(held(s, cores(8))).hasSize(2); // b's entry and a's tombstone
         assertThat(page(s, cores(8)).getFull()).isTrue();
         // once c's entry in the next shard can have lapsed (holder TTL), the shard is judged by its size again
         clock.advance(CapacityIndexConfig.defaults().maxEntryTtl().minusSeconds(1));
@@ -372,14 +372,44 @@ class CapacityIndexStoreTest {
         assertThat(put(s, b, cores(8), signed(b, record(b, 1, 8, clock.instant())))).isEqualTo(IndexAck.STORED);
         byte[] moved = signed(a, record(a, 2, 2, clock.instant()));
         assertThat(put(s, a, cores(8), moved)).isEqualTo(IndexAck.WITHDRAWN);
-        assertThat(held(s, cores(8))).hasSize(1);
-        assertThat(s.size()).isOne();
-        // the moved record is not stored under the old key, and a second withdrawal has nothing to remove
+        // a's entry became a tombstone holding the newer record: served, so that a reader who also gets a's old
+        // entry from a holder the withdrawal missed sees that a moved; it takes the same slot
+        assertThat(held(s, cores(8))).hasSize(2).contains(ByteString.copyFrom(moved));
+        assertThat(s.size()).isEqualTo(2);
+        // a second withdrawal with the same record changes nothing
+        Map<String, Object> before = state(s, cores(8));
         assertThat(rejected(s, a, cores(8), moved)).isEqualTo(Reason.MIS_BANDED);
-        // the last entry of a key withdrawn removes the key
+        assertThat(state(s, cores(8))).isEqualTo(before);
+        // tombstones lapse like entries; then the key is gone
         assertThat(put(s, b, cores(8), signed(b, record(b, 2, 2, clock.instant())))).isEqualTo(IndexAck.WITHDRAWN);
+        assertThat(s.keyCount()).isOne();
+        clock.advance(CapacityIndexConfig.defaults().maxEntryTtl().plusSeconds(1));
+        assertThat(s.get(PeerInfo.of(key(99).peerId()), cores(8).bytes())).isEmpty();
         assertThat(s.keyCount()).isZero();
         assertThat(s.size()).isZero();
+    }
+
+    @Test
+    void aTombstoneLeavesRoomInItsShardAndANodeMovingBackTakesItOnlyIfThereIsRoom() {
+        CapacityIndexStore s = store(CapacityIndexConfig.defaults().withShardCapacity(2));
+        assertThat(put(s, a, cores(8), signed(a, record(a, 1, 8, clock.instant())))).isEqualTo(IndexAck.STORED);
+        assertThat(put(s, b, cores(8), signed(b, record(b, 1, 8, clock.instant())))).isEqualTo(IndexAck.STORED);
+        assertThat(put(s, a, cores(8), signed(a, record(a, 2, 1, clock.instant())))).isEqualTo(IndexAck.WITHDRAWN);
+        // a's tombstone does not count: c takes the free place, and the shard is full again
+        assertThat(put(s, c, cores(8), signed(c, record(c, 1, 8, clock.instant())))).isEqualTo(IndexAck.STORED);
+        assertThat(page(s, cores(8)).getFull()).isTrue();
+        // a moves back: no room now, so it goes on to the next shard like any newcomer
+        byte[] back = signed(a, record(a, 3, 8, clock.instant()));
+        assertThat(put(s, a, cores(8), back)).isEqualTo(IndexAck.FULL);
+        assertThat(held(s, cores(8))).doesNotContain(ByteString.copyFrom(back));
+        // once c leaves, a moving back takes the place (its tombstone becomes an entry again)
+        assertThat(put(s, c, cores(8), signed(c, record(c, 2, 1, clock.instant())))).isEqualTo(IndexAck.WITHDRAWN);
+        byte[] again = signed(a, record(a, 4, 8, clock.instant()));
+        assertThat(put(s, a, cores(8), again)).isEqualTo(IndexAck.STORED);
+        assertThat(held(s, cores(8))).contains(ByteString.copyFrom(again));
+        // an older record cannot revive a tombstone
+        assertThat(put(s, c, cores(8), signed(c, record(c, 3, 1, clock.instant())))).isEqualTo(IndexAck.WITHDRAWN);
+        assertThat(rejected(s, c, cores(8), signed(c, record(c, 1, 8, clock.instant())))).isEqualTo(Reason.STALE);
     }
 
     @Test
