@@ -22,8 +22,11 @@ import java.util.Optional;
  *
  * <p>Bounds: at most {@code maxAddressesPerPeer} addresses per peer (default
  * {@value #DEFAULT_MAX_ADDRESSES_PER_PEER}; {@link #replaceAddresses} keeps the first ones it is given,
- * {@link #addAddresses} makes room by dropping the address that expires first), at most {@code maxPeers} entries (beyond that Caffeine's size eviction drops the least valuable,
- * roughly least recently used), and an entry of a peer <em>without a live connection</em> is dropped
+ * {@link #addAddresses} makes room by dropping the address that expires first), and a total weight of
+ * {@code 5 × maxPeers}, where an entry weighs one plus its addresses: {@code maxPeers} peers with four addresses
+ * each, fewer with more (beyond that Caffeine's eviction drops the least valuable, roughly least recently used;
+ * 8,192 peers with 64 addresses each held ≈ 114 MiB, the weight bound holds the store near ≈ 10 MiB whatever
+ * the addresses: docs/memory-budget.md), and an entry of a peer <em>without a live connection</em> is dropped
  * {@code idleRetention} (default {@link #DEFAULT_IDLE_RETENTION}, one hour) after the later of its last update
  * (addresses added, Identify recorded, last connection closed) and the expiry of its last address. Reads do
  * not extend an entry's life. An entry of a connected peer ({@link #connectionOpened} without its
@@ -39,7 +42,9 @@ public final class PeerStore {
     /** Default {@link Builder#maxAddressesPerPeer}: most addresses kept per peer. */
     public static final int DEFAULT_MAX_ADDRESSES_PER_PEER = 64;
     /** Default {@link Builder#maxPeers}. */
-    public static final int DEFAULT_MAX_PEERS = 8_192; // ≤ ~12 MiB at ~1.5 KiB an entry: docs/memory-budget.md
+    public static final int DEFAULT_MAX_PEERS = 8_192; // weight bound 40,960: ≈ 10 MiB, docs/memory-budget.md
+    /** Weight units per {@code maxPeers}: a peer weighs one plus its addresses. */
+    static final int WEIGHT_PER_PEER = 5;
 
     private final Cache<PeerId, Entry> peers;
     private final Clock clock;
@@ -73,7 +78,12 @@ public final class PeerStore {
         this.idleRetentionNanos = b.idleRetention.compareTo(Duration.ofDays(36_500)) > 0
                 ? Duration.ofDays(36_500).toNanos() : b.idleRetention.toNanos();
         this.peers = Caffeine.newBuilder()
-                .maximumSize(b.maxPeers)
+                .maximumWeight((long) b.maxPeers * WEIGHT_PER_PEER)
+                .weigher((PeerId k, Entry e) -> {
+                    synchronized (e) {
+                        return 1 + e.addresses.size();
+                    }
+                })
                 .ticker(() -> nanos(clock.instant()))
                 .expireAfter(new Expiry<PeerId, Entry>() {
                     @Override
@@ -131,9 +141,10 @@ public final class PeerStore {
         e.expiresAtNanos = nanos(last) + idleRetentionNanos;
     }
 
-    /** Makes Caffeine re-evaluate {@code peer}'s expiry from its entry's current state. */
+    /** Makes Caffeine re-evaluate {@code peer}'s weight and expiry from its entry's current state. */
     private void touch(PeerId peer) {
-        peers.getIfPresent(peer);
+        // a write, not a read: Caffeine re-weighs the entry (its addresses changed) and re-reads its expiry
+        peers.asMap().computeIfPresent(peer, (k, e) -> e);
     }
 
     /** Records that a connection to {@code peer} opened: its entry is kept until the last one closes. */
@@ -315,7 +326,10 @@ public final class PeerStore {
 
         private Builder() {}
 
-        /** Most entries kept (default {@value PeerStore#DEFAULT_MAX_PEERS}); must be positive. */
+        /**
+         * The store's size in peers of four addresses (default {@value PeerStore#DEFAULT_MAX_PEERS}): its weight
+         * bound is five times this, a peer weighing one plus its addresses. Must be positive.
+         */
         public Builder maxPeers(int maxPeers) {
             if (maxPeers <= 0) {
                 throw new IllegalArgumentException("maxPeers must be positive, got " + maxPeers);

@@ -115,6 +115,34 @@ class PeerStoreTest {
         assertThat(store.addresses(peer)).containsExactly(ADDR);
     }
 
+    /**
+     * Regression: the store bounded peers, not addresses, so 8,192 peers with 64 addresses each (identity
+     * churn with Identify, or hearsay from DHT answers) held ≈ 114 MiB against the ≈ 12 MiB of the budget.
+     */
+    @Test
+    void manyPeersWithManyAddressesStayWithinTheWeightBound() {
+        PeerStore small = PeerStore.builder().maxPeers(100).clock(clock).build();
+        java.util.List<PeerId> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            PeerId p = Ed25519.generate().privateKey().peerId();
+            ids.add(p);
+            java.util.List<Multiaddr> addrs = new java.util.ArrayList<>();
+            for (int a = 0; a < 64; a++) {
+                addrs.add(Multiaddr.parse("/ip4/10.1." + i + "." + a + "/tcp/4001"));
+            }
+            small.addAddresses(p, addrs, Duration.ofMinutes(10));
+        }
+        long held = ids.stream().mapToLong(p -> small.addresses(p).size() + (small.contains(p) ? 1 : 0)).sum();
+        assertThat(held).as("weight held (a peer weighs one plus its addresses)").isLessThanOrEqualTo(500);
+        assertThat(small.size()).isLessThanOrEqualTo(8);
+        // peers with few addresses: the bound keeps maxPeers of them
+        PeerStore plain = PeerStore.builder().maxPeers(100).clock(clock).build();
+        for (int i = 0; i < 100; i++) {
+            plain.addAddresses(Ed25519.generate().privateKey().peerId(), java.util.List.of(ADDR), Duration.ofMinutes(10));
+        }
+        assertThat(plain.size()).isEqualTo(100);
+    }
+
     @Test
     void builderRejectsBadValues() {
         assertThatThrownBy(() -> PeerStore.builder().maxPeers(0)).isInstanceOf(IllegalArgumentException.class)

@@ -12,7 +12,7 @@ enum IndexAck {
     STORED,
     /** This shard takes no new nodes: try the next one. */
     FULL,
-    /** The record no longer belongs under this key: the node's older entry was removed. */
+    /** The record no longer belongs under this key: the node's older entry became a tombstone holding it. */
     WITHDRAWN;
 
     private static final String PREFIX = "gidx:";

@@ -77,13 +77,23 @@ public final class ProviderStore {
     }
 
     /**
+     * Addresses kept per provider entry: an ADD_PROVIDER may carry up to {@code KadLimits.maxAddressesPerPeer}
+     * (32), and 20,000 entries of 8 addresses already held ≈ 29 MiB of heap (docs/memory-budget.md).
+     */
+    public static final int MAX_ADDRESSES_PER_PROVIDER = 4;
+
+    /**
      * Records that {@code provider} provides {@code key} for the next {@code providerTtl}; a provider
-     * already held is refreshed (with its new addresses).
+     * already held is refreshed (with its new addresses). At most {@link #MAX_ADDRESSES_PER_PROVIDER} of its
+     * addresses are kept, the first ones given.
      *
      * @return false, storing nothing, if {@code key} already has {@code maxProvidersPerKey} unexpired
      *         providers and {@code provider} is not one of them
      */
     public boolean addProvider(byte[] key, PeerInfo provider) {
+        if (provider.addresses().size() > MAX_ADDRESSES_PER_PROVIDER) {
+            provider = new PeerInfo(provider.peerId(), provider.addresses().subList(0, MAX_ADDRESSES_PER_PROVIDER));
+        }
         long now = clock.millis();
         long until = now + config.providerTtl().toMillis();
         if (!put(key, provider, until, now)) {

@@ -43,6 +43,22 @@ class ProviderStoreTest {
         assertThat(s.providers(new byte[] {9})).isEmpty();
     }
 
+    /** Regression: an ADD_PROVIDER's 32 addresses were all kept, so the entry bound did not bound the heap. */
+    @Test
+    void aProviderKeepsAtMostFourAddresses() {
+        ProviderStore s = store(ProviderStoreConfig.builder());
+        java.util.List<io.gridoverlay.core.encoding.Multiaddr> many = new java.util.ArrayList<>();
+        for (int a = 0; a < 32; a++) {
+            many.add(io.gridoverlay.core.encoding.Multiaddr.parse("/ip4/10.0.0." + a + "/tcp/4001"));
+        }
+        PeerInfo p = new PeerInfo(info(1, 1).peerId(), many);
+        s.addProvider(key, p);
+        assertThat(s.providers(key)).singleElement().satisfies(held -> {
+            assertThat(held.peerId()).isEqualTo(p.peerId());
+            assertThat(held.addresses()).containsExactlyElementsOf(many.subList(0, ProviderStore.MAX_ADDRESSES_PER_PROVIDER));
+        });
+    }
+
     @Test
     void providersExpireAfter48Hours() {
         ProviderStore s = store(ProviderStoreConfig.builder());
