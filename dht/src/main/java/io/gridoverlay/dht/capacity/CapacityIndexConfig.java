@@ -15,6 +15,10 @@ import java.util.Objects;
  * @param maxEntries         entries one holder keeps in all (default 2,048: at most 8 MiB at the size
  *                           limit, ~1 MiB at a typical 500 bytes; the busiest holder of a simulated
  *                           10,000-node grid held 330)
+ * @param spillAbove         entries beyond which a holder answers FULL to every newcomer, whatever the shard
+ *                           (default 256, four times the ~64 a holder carries on average at any network
+ *                           size): an overloaded holder sends writers on to the next shard, whose holders
+ *                           are others, and keeps that shard marked full for readers, so nothing is lost
  * @param maxEntryTtl        longest an entry is kept after its last write, whatever the record's own
  *                           expiry says (default 10 min)
  * @param recordTtl          validity a node gives its own capacity record (default 10 min)
@@ -23,7 +27,7 @@ import java.util.Objects;
  * @param clock              the clock expiry is judged by (the simulator passes its virtual clock)
  */
 public record CapacityIndexConfig(int shardCapacity, int maxEntryBytes, int maxEntriesPerPeer, int maxEntries,
-                                  Duration maxEntryTtl, Duration recordTtl, Duration refreshInterval,
+                                  int spillAbove, Duration maxEntryTtl, Duration recordTtl, Duration refreshInterval,
                                   int replicas, Clock clock) {
 
     public CapacityIndexConfig {
@@ -31,6 +35,7 @@ public record CapacityIndexConfig(int shardCapacity, int maxEntryBytes, int maxE
         positive("maxEntryBytes", maxEntryBytes);
         positive("maxEntriesPerPeer", maxEntriesPerPeer);
         positive("maxEntries", maxEntries);
+        positive("spillAbove", spillAbove);
         positive("replicas", replicas);
         for (Duration d : new Duration[] {maxEntryTtl, recordTtl, refreshInterval}) {
             if (d == null || d.isNegative() || d.isZero()) {
@@ -52,32 +57,37 @@ public record CapacityIndexConfig(int shardCapacity, int maxEntryBytes, int maxE
 
     /** The defaults listed above, on the system clock. */
     public static CapacityIndexConfig defaults() {
-        return new CapacityIndexConfig(64, 4096, 2 * IndexKeys.MAX_ENTRIES_PER_NODE, 2_048,
+        return new CapacityIndexConfig(64, 4096, 2 * IndexKeys.MAX_ENTRIES_PER_NODE, 2_048, 256,
                 Duration.ofMinutes(10), Duration.ofMinutes(10), Duration.ofMinutes(4), 10, Clock.systemUTC());
     }
 
     public CapacityIndexConfig withClock(Clock c) {
-        return new CapacityIndexConfig(shardCapacity, maxEntryBytes, maxEntriesPerPeer, maxEntries, maxEntryTtl,
+        return new CapacityIndexConfig(shardCapacity, maxEntryBytes, maxEntriesPerPeer, maxEntries, spillAbove, maxEntryTtl,
                 recordTtl, refreshInterval, replicas, c);
     }
 
     public CapacityIndexConfig withShardCapacity(int n) {
-        return new CapacityIndexConfig(n, maxEntryBytes, maxEntriesPerPeer, maxEntries, maxEntryTtl, recordTtl,
+        return new CapacityIndexConfig(n, maxEntryBytes, maxEntriesPerPeer, maxEntries, spillAbove, maxEntryTtl, recordTtl,
                 refreshInterval, replicas, clock);
     }
 
     public CapacityIndexConfig withTimes(Duration ttl, Duration refresh) {
-        return new CapacityIndexConfig(shardCapacity, maxEntryBytes, maxEntriesPerPeer, maxEntries, ttl, ttl,
+        return new CapacityIndexConfig(shardCapacity, maxEntryBytes, maxEntriesPerPeer, maxEntries, spillAbove, ttl, ttl,
                 refresh, replicas, clock);
     }
 
     public CapacityIndexConfig withReplicas(int n) {
-        return new CapacityIndexConfig(shardCapacity, maxEntryBytes, maxEntriesPerPeer, maxEntries, maxEntryTtl,
+        return new CapacityIndexConfig(shardCapacity, maxEntryBytes, maxEntriesPerPeer, maxEntries, spillAbove, maxEntryTtl,
                 recordTtl, refreshInterval, n, clock);
     }
 
+    public CapacityIndexConfig withSpillAbove(int n) {
+        return new CapacityIndexConfig(shardCapacity, maxEntryBytes, maxEntriesPerPeer, maxEntries, n, maxEntryTtl,
+                recordTtl, refreshInterval, replicas, clock);
+    }
+
     public CapacityIndexConfig withMaxEntries(int perPeer, int total) {
-        return new CapacityIndexConfig(shardCapacity, maxEntryBytes, perPeer, total, maxEntryTtl, recordTtl,
+        return new CapacityIndexConfig(shardCapacity, maxEntryBytes, perPeer, total, spillAbove, maxEntryTtl, recordTtl,
                 refreshInterval, replicas, clock);
     }
 }

@@ -118,9 +118,15 @@ public final class CapacityIndexStore implements KeyspaceHandler {
                 }
                 shard.put(rec.nodeId(), new Entry(rec.seq(), bytes, expires, false));
                 status = IndexAck.STORED;
-            } else if (shard != null && liveSizeLocked(key, shard, nowMillis) >= config.shardCapacity()) {
+            } else if ((shard != null && liveSizeLocked(key, shard, nowMillis) >= config.shardCapacity())
+                    || total >= config.spillAbove()) {
+                // the shard is full, or this holder carries more than its share: either way the writer goes on
+                // to the next shard (other holders), and readers are told to follow it there (the marks are
+                // bounded like the entries: a flood of keys cannot grow them past maxEntries)
                 status = IndexAck.FULL;
-                spilledUntil.put(key, nowMillis + config.maxEntryTtl().toMillis());
+                if (spilledUntil.size() < config.maxEntries() || spilledUntil.containsKey(key)) {
+                    spilledUntil.put(key, nowMillis + config.maxEntryTtl().toMillis());
+                }
             } else {
                 int mine = perPeer.getOrDefault(rec.nodeId(), 0);
                 if (mine >= config.maxEntriesPerPeer()) {
