@@ -128,7 +128,6 @@ public final class CapacityFinder {
         }
     }
 
-    /** A verified record found under a key, with the lowest shard it was found in. */
     /** A node found under one key: the shard it is listed in, its newest record, whether an entry listed it. */
     private record Found(int shard, SignedRecord<CapacityRecord> record, boolean listed) {}
 
