@@ -70,9 +70,7 @@ public final class StoreFootprint {
             Object kept = fill.fill();
             long after = usedAfterGc();
             sum += after - before;
-            if (kept.hashCode() == 42) { // keeps the store reachable until the heap was read
-                System.out.print("");
-            }
+            java.lang.ref.Reference.reachabilityFence(kept); // the store stays reachable until the heap was read
         }
         System.out.printf("%-70s %7.1f MiB%n", what, sum / 3.0 / (1 << 20));
     }
@@ -144,9 +142,12 @@ public final class StoreFootprint {
     }
 
     private static Object capacityIndex() {
-        CapacityIndexStore store = new CapacityIndexStore(CapacityIndexConfig.defaults());
-        CapacityMix mix = new CapacityMix(1);
         Instant now = Instant.now();
+        // expiry judged at the instant the records are issued: a slow fill cannot outlive their 10 min
+        CapacityIndexStore store = new CapacityIndexStore(CapacityIndexConfig.defaults()
+                .withClock(Clock.fixed(now, java.time.ZoneOffset.UTC))
+                .withSpillAbove(CapacityIndexConfig.defaults().maxEntries())); // fill to the hard bound
+        CapacityMix mix = new CapacityMix(1);
         int max = CapacityIndexConfig.defaults().maxEntries();
         while (store.size() < max) {
             PrivateKey key = Ed25519.generate().privateKey();

@@ -3,7 +3,6 @@ package io.gridoverlay.examples;
 import io.gridoverlay.core.identity.PeerId;
 import io.gridoverlay.dht.LookupResult;
 import io.gridoverlay.dht.protocol.PeerInfo;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;

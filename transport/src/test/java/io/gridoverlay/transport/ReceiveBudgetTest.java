@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gridoverlay.transport.yamux.YamuxConfig;
 import io.gridoverlay.transport.internal.yamux.YamuxReceiveBudget;
-import io.netty.buffer.ByteBuf;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,6 @@
 package io.gridoverlay.dht.interop;
 
 import io.gridoverlay.transport.interop.JsPeer;
-import io.gridoverlay.transport.interop.Json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

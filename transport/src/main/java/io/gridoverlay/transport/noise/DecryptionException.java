@@ -1,6 +1,5 @@
 package io.gridoverlay.transport.noise;
 
-
 /** A ciphertext failed ChaCha20-Poly1305 authentication (bad tag, wrong key or nonce, or tampering). */
 public class DecryptionException extends NoiseException {
     private static final long serialVersionUID = 1L;

@@ -28,7 +28,6 @@ import io.gridoverlay.dht.routing.RoutingTableConfig;
 import io.gridoverlay.core.encoding.Multiaddr;
 import io.gridoverlay.dht.protocol.KadRequestRejectedException.Reason;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Comparator;

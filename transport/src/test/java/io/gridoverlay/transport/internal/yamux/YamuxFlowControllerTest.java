@@ -9,7 +9,6 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class YamuxFlowControllerTest {
