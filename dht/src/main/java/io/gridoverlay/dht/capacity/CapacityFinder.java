@@ -47,6 +47,12 @@ import java.util.concurrent.CompletableFuture;
  * <p>Thread-safe; a query's state lives on the DHT's scheduler thread.
  */
 public final class CapacityFinder {
+    /**
+     * Holders a default finder reads per shard. A writer stays in a shard only while fewer of its holders
+     * than this answered FULL ({@link CapacityPublisher}), so such a reader always reads one that keeps it.
+     */
+    public static final int HOLDERS_READ = 3;
+
     private final KademliaDht dht;
     private final int holders;
     private final int parallelKeys;
@@ -60,9 +66,9 @@ public final class CapacityFinder {
         this.parallelKeys = parallelKeys;
     }
 
-    /** A finder over {@code dht}: 3 holders read per index key, 3 keys walked at a time. */
+    /** A finder over {@code dht}: {@link #HOLDERS_READ} holders read per index key, 3 keys walked at a time. */
     public static CapacityFinder create(KademliaDht dht) {
-        return new CapacityFinder(dht, 3, 3);
+        return new CapacityFinder(dht, HOLDERS_READ, 3);
     }
 
     /**

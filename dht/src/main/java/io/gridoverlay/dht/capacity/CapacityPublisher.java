@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * Advertises one node's capacity: signs its {@link CapacityRecord} (a new sequence number and a fresh
  * expiry each time), stores it under the node's own key ({@link CapacityRecordValidator#keyFor}), and
  * registers it under each of its {@linkplain IndexKeys index keys} at the {@linkplain
- * CapacityIndexConfig#replicas() replicas} holders closest to the key, moving to the next shard while a
- * shard's holders answer FULL. A record whose band changed is written under its old keys too, which
+ * CapacityIndexConfig#replicas() replicas} holders closest to the key, moving to the next shard while
+ * {@link CapacityFinder#HOLDERS_READ} or more of a shard's holders answer FULL (see {@link #register}). A record whose band changed is written under its old keys too, which
  * withdraws the old entries at once. Every {@link CapacityIndexConfig#refreshInterval()} it does it all
  * again; a node that stops (or {@link #close()}s) is gone from the index within one
  * {@link CapacityIndexConfig#recordTtl()}.
@@ -170,13 +170,17 @@ public final class CapacityPublisher implements AutoCloseable {
         for (IndexKey k : keys) {
             Integer last = lastShard.get(k);
             int start = last == null ? 0 : Math.max(0, last - 1);
-            all.add(register(k, start, bytes, requests).thenAccept(shard -> {
+            int[] highest = {-1};
+            all.add(register(k, start, bytes, requests, highest).thenAccept(shard -> {
                 if (shard >= 0) {
                     done.put(k, shard);
                     lastShard.put(k, shard);
+                }
+                if (highest[0] >= 0) {
                     // the highest shard written since the key was taken: withdrawals go to every shard up to it
-                    registered.merge(k, shard, Math::max);
-                } else {
+                    registered.merge(k, highest[0], Math::max);
+                }
+                if (shard < 0) {
                     failed.add(k);
                 }
             }));
@@ -208,8 +212,21 @@ public final class CapacityPublisher implements AutoCloseable {
         });
     }
 
-    /** Writes under {@code k} from {@code shard} on; completes with the shard taken, or -1. */
-    private CompletableFuture<Integer> register(IndexKey k, int shard, byte[] bytes, int[] requests) {
+    /**
+     * Writes under {@code k} from {@code shard} on; completes with the shard the entry is at home in (where most
+     * holders that answered stored it), or -1; {@code highest[0]} becomes the highest shard written.
+     *
+     * <p>Holders of one shard can disagree: concurrent writers race for its last places, and under message loss
+     * a holder that lost this node's earlier writes, or that a lookup newly counts among the closest, may be
+     * full without it (or carry more than its share). Every holder that answered FULL tells readers to walk
+     * on, and a reader unions {@link CapacityFinder#HOLDERS_READ} holders. So the entry moves on to the next
+     * shard when at least that many holders dissent (a reader could read only dissenters, and they send it on);
+     * otherwise it stays at home here, and every reader of this shard reads at least one holder that keeps it.
+     * Moving on for any single dissent (as before) made writers under loss climb a shard at almost every
+     * refresh, leaving entries in many shards and the lower shards to lapse under readers (finding 9 of
+     * docs/capacity-simulation.md). Moving on or not, the holders that stored the entry keep it.
+     */
+    private CompletableFuture<Integer> register(IndexKey k, int shard, byte[] bytes, int[] requests, int[] highest) {
         return dht.putToClosest(KadRecord.of(k.shard(shard).bytes(), bytes), config.replicas()).thenCompose(o -> {
             requests[0] += o.lookup().requests() + o.outcomes().size();
             int stored = 0;
@@ -227,13 +244,15 @@ public final class CapacityPublisher implements AutoCloseable {
                     full++;
                 }
             }
-            // Holders of one shard can disagree (concurrent writers race for its last places): those that
-            // answered FULL send readers on to the next shard, so the entry must be there too; a reader then
-            // finds it at any holder it reads, in this shard or a later one.
-            if (full > 0 && shard < IndexKey.MAX_SHARD) {
-                return register(k, shard + 1, bytes, requests);
+            highest[0] = Math.max(highest[0], shard); // written (a lost answer may hide a stored entry)
+            if (shard >= IndexKey.MAX_SHARD) {
+                return CompletableFuture.completedFuture(stored > 0 ? shard : -1);
             }
-            return CompletableFuture.completedFuture(stored > 0 ? shard : -1);
+            if (full > 0 && full >= Math.min(CapacityFinder.HOLDERS_READ, stored + full)) {
+                return register(k, shard + 1, bytes, requests, highest); // moves on
+            }
+            int home = stored > 0 ? shard : -1;
+            return CompletableFuture.completedFuture(home);
         });
     }
 
