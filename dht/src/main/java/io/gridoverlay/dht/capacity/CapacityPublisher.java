@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * expiry each time), stores it under the node's own key ({@link CapacityRecordValidator#keyFor}), and
  * registers it under each of its {@linkplain IndexKeys index keys} at the {@linkplain
  * CapacityIndexConfig#replicas() replicas} holders closest to the key, moving to the next shard while
- * {@link CapacityFinder#HOLDERS_READ} or more of a shard's holders answer FULL (see {@link #register}). A record whose band changed is written under its old keys too, which
- * withdraws the old entries at once. Every {@link CapacityIndexConfig#refreshInterval()} it does it all
+ * {@link CapacityFinder#HOLDERS_READ} or more of a shard's holders answer FULL (fewer dissenting holders
+ * are outvoted: under message loss one holder is often full without this node's entry). A record whose band
+ * changed is written under its old keys too, which withdraws the old entries at once. Every {@link CapacityIndexConfig#refreshInterval()} it does it all
  * again; a node that stops (or {@link #close()}s) is gone from the index within one
  * {@link CapacityIndexConfig#recordTtl()}.
  *
