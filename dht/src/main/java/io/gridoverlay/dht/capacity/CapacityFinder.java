@@ -31,7 +31,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Answers {@link CapacityQuery}s from the capacity index: {@linkplain QueryPlan chooses} the index keys that
  * must hold every match, walks them with DHT lookups ({@link KademliaDht#collectValues}, a few keys at a
- * time, each key's shards in turn while its holders report them full), verifies every record it receives
+ * time, each key's shards in turn while a holder reports them full; when the holders read disagree about
+ * that, every holder the lookup meets), verifies every record it receives
  * (signature and expiry; anything else is counted as rejected and dropped; a valid record that does not
  * belong under the key it came from is a withdrawal's tombstone, which can supersede an older entry of the
  * same node but never lists one), keeps each node's newest record, filters exactly with
@@ -134,6 +135,9 @@ public final class CapacityFinder {
         }
     }
 
+    private static final int SAID_FULL = 1;
+    private static final int SAID_OPEN = 2;
+
     /** A node found under one key: the shard it is listed in, its newest record, whether an entry listed it. */
     private record Found(int shard, SignedRecord<CapacityRecord> record, boolean listed) {}
 
@@ -209,17 +213,38 @@ public final class CapacityFinder {
          */
         private CompletableFuture<Void> walk(int index, IndexKey key, int shard, Map<PeerId, Found> found) {
             IndexKey k = key.shard(shard);
-            byte[] wire = k.bytes();
             keysWalked++;
+            return read(k, shard, holders, found).thenCompose(flags -> {
+                if (flags == (SAID_FULL | SAID_OPEN) && holders > 0 && !enough && !pageFilledBy(index, found)) {
+                    // the holders disagree: a writer stays in a shard while fewer holders than a reader reads are
+                    // full without it, so the ones read may all be those: read every holder the lookup meets
+                    return read(k, shard, 0, found).thenApply(more -> more | flags);
+                }
+                return CompletableFuture.completedFuture(flags);
+            }).thenCompose(flags -> {
+                if ((flags & SAID_FULL) != 0 && shard < IndexKey.MAX_SHARD && !enough && !pageFilledBy(index, found)) {
+                    return walk(index, key, shard + 1, found);
+                }
+                return CompletableFuture.completedFuture(null);
+            });
+        }
+
+        /**
+         * One lookup of shard key {@code k} collecting the pages of {@code n} holders (0: every holder the lookup
+         * meets), and this node's own page; takes their records into {@code found}. Completes with
+         * {@link #SAID_FULL} if a page said the shard is full, {@link #SAID_OPEN} if one said it is not.
+         */
+        private CompletableFuture<Integer> read(IndexKey k, int shard, int n, Map<PeerId, Found> found) {
+            byte[] wire = k.bytes();
             lookups++;
-            return dht.collectValues(wire, holders).thenCompose(c -> {
+            return dht.collectValues(wire, n).thenApply(c -> {
                 messages += c.stats().requests();
                 maxRounds = Math.max(maxRounds, c.stats().rounds());
                 List<byte[]> values = new ArrayList<>();
                 c.values().forEach(v -> values.add(v.value()));
                 dht.keyspace(IndexKey.NAMESPACE).flatMap(h -> h.get(new PeerInfo(dht.self(), List.of()), wire))
                         .map(KadRecord::value).ifPresent(values::add);
-                boolean full = false;
+                int flags = 0;
                 for (byte[] value : values) {
                     bytes += value.length;
                     IndexPage page;
@@ -229,16 +254,13 @@ public final class CapacityFinder {
                         rejected++;
                         continue;
                     }
-                    full |= page.getFull();
+                    flags |= page.getFull() ? SAID_FULL : SAID_OPEN;
                     for (ByteString entry : page.getRecordsList()) {
                         fetched++;
                         accept(k, shard, entry.toByteArray(), found);
                     }
                 }
-                if (full && shard < IndexKey.MAX_SHARD && !enough && !pageFilledBy(index, found)) {
-                    return walk(index, key, shard + 1, found);
-                }
-                return CompletableFuture.completedFuture(null);
+                return flags;
             });
         }
 

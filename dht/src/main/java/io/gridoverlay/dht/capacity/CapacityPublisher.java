@@ -172,10 +172,14 @@ public final class CapacityPublisher implements AutoCloseable {
             Integer last = lastShard.get(k);
             int start = last == null ? 0 : Math.max(0, last - 1);
             int[] highest = {-1};
-            all.add(register(k, start, bytes, requests, highest).thenAccept(shard -> {
+            int[] lowest = {Integer.MAX_VALUE};
+            all.add(register(k, start, bytes, requests, highest, lowest).thenAccept(shard -> {
                 if (shard >= 0) {
                     done.put(k, shard);
-                    lastShard.put(k, shard);
+                    // the next refresh starts below the lowest shard that kept the entry: a shard it was stored in
+                    // but moved on from (its holders split by a race) must not be left with the shard below it
+                    // unvisited, or that shard can keep room and no "full" mark while entries sit above it
+                    lastShard.put(k, Math.min(shard, lowest[0]));
                 }
                 if (highest[0] >= 0) {
                     // the highest shard written since the key was taken: withdrawals go to every shard up to it
@@ -215,7 +219,8 @@ public final class CapacityPublisher implements AutoCloseable {
 
     /**
      * Writes under {@code k} from {@code shard} on; completes with the shard the entry is at home in (where most
-     * holders that answered stored it), or -1; {@code highest[0]} becomes the highest shard written.
+     * holders that answered stored it), or -1; {@code highest[0]} becomes the highest shard written and
+     * {@code lowest[0]} the lowest where at least {@link CapacityFinder#HOLDERS_READ} holders stored it.
      *
      * <p>Holders of one shard can disagree: concurrent writers race for its last places, and under message loss
      * a holder that lost this node's earlier writes, or that a lookup newly counts among the closest, may be
@@ -227,7 +232,8 @@ public final class CapacityPublisher implements AutoCloseable {
      * refresh, leaving entries in many shards and the lower shards to lapse under readers (finding 9 of
      * docs/capacity-simulation.md). Moving on or not, the holders that stored the entry keep it.
      */
-    private CompletableFuture<Integer> register(IndexKey k, int shard, byte[] bytes, int[] requests, int[] highest) {
+    private CompletableFuture<Integer> register(IndexKey k, int shard, byte[] bytes, int[] requests, int[] highest,
+                                                int[] lowest) {
         return dht.putToClosest(KadRecord.of(k.shard(shard).bytes(), bytes), config.replicas()).thenCompose(o -> {
             requests[0] += o.lookup().requests() + o.outcomes().size();
             int stored = 0;
@@ -246,11 +252,14 @@ public final class CapacityPublisher implements AutoCloseable {
                 }
             }
             highest[0] = Math.max(highest[0], shard); // written (a lost answer may hide a stored entry)
+            if (stored >= CapacityFinder.HOLDERS_READ) {
+                lowest[0] = Math.min(lowest[0], shard);
+            }
             if (shard >= IndexKey.MAX_SHARD) {
                 return CompletableFuture.completedFuture(stored > 0 ? shard : -1);
             }
             if (full > 0 && full >= Math.min(CapacityFinder.HOLDERS_READ, stored + full)) {
-                return register(k, shard + 1, bytes, requests, highest); // moves on
+                return register(k, shard + 1, bytes, requests, highest, lowest); // moves on
             }
             int home = stored > 0 ? shard : -1;
             return CompletableFuture.completedFuture(home);
