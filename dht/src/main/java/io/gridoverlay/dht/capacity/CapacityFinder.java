@@ -215,7 +215,7 @@ public final class CapacityFinder {
             IndexKey k = key.shard(shard);
             keysWalked++;
             return read(k, shard, holders, found).thenCompose(flags -> {
-                if (flags == (SAID_FULL | SAID_OPEN) && holders > 0 && !enough && !pageFilledBy(index, found)) {
+                if (flags == (SAID_FULL | SAID_OPEN) && !enough && !pageFilledBy(index, found)) {
                     // the holders disagree: a writer stays in a shard while fewer holders than a reader reads are
                     // full without it, so the ones read may all be those: read every holder the lookup meets
                     return read(k, shard, 0, found).thenApply(more -> more | flags);

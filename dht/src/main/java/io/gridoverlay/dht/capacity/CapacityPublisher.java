@@ -26,19 +26,20 @@ import org.slf4j.LoggerFactory;
  * CapacityIndexConfig#replicas() replicas} holders closest to the key, moving to the next shard while
  * {@link CapacityFinder#HOLDERS_READ} or more of a shard's holders answer FULL (fewer dissenting holders
  * are outvoted: under message loss one holder is often full without this node's entry). A record whose band
- * changed is written under its old keys too, which withdraws the old entries at once. Every {@link CapacityIndexConfig#refreshInterval()} it does it all
- * again; a node that stops (or {@link #close()}s) is gone from the index within one
- * {@link CapacityIndexConfig#recordTtl()}.
+ * changed is written under its old keys too, which withdraws the old entries at once. Every
+ * {@link CapacityIndexConfig#refreshInterval()} it does it all again; a node that stops (or
+ * {@link #close()}s) is gone from the index within one {@link CapacityIndexConfig#recordTtl()}.
  *
  * <p>A refresh does not walk a key's shards from 0 again: it starts one shard below the shard its last
- * registration ended in. If that shard has room again the entry moves down (nodes keep filling the lowest
- * shards); if it is full, its holders answer FULL, which renews their "this shard sent writers on" mark
- * ({@link CapacityIndexStore}), and the entry is refreshed where it was. Every occupied shard above 0 thus
- * keeps the shard below it full or marked within each refresh interval, which is what readers rely on to walk
- * on. A key taken for the first time is walked from shard 0.
+ * registration ended in, or below the lowest shard where {@link CapacityFinder#HOLDERS_READ} or more holders
+ * stored it if that is lower (a shard it was stored in but moved on from). If that shard has room again the
+ * entry moves down (nodes keep filling the lowest shards); if it is full, its holders answer FULL, which
+ * renews their "this shard sent writers on" mark ({@link CapacityIndexStore}), and the entry is refreshed
+ * where it was. Every occupied shard above 0 thus keeps the shard below it full or marked within each refresh
+ * interval, which is what readers rely on to walk on. A key taken for the first time is walked from shard 0.
  *
  * <p>Runs on the DHT's scheduler (virtual time in the simulator); public methods are thread-safe. Cost of
- * one publication: one lookup per index key and shard tried (at most two per key on a refresh, while the
+ * one publication: one lookup per index key and shard tried (usually two per key on a refresh, while the
  * shards do not change) plus {@code replicas} PUT_VALUEs each, and one ordinary put of the record.
  */
 public final class CapacityPublisher implements AutoCloseable {
@@ -255,14 +256,11 @@ public final class CapacityPublisher implements AutoCloseable {
             if (stored >= CapacityFinder.HOLDERS_READ) {
                 lowest[0] = Math.min(lowest[0], shard);
             }
-            if (shard >= IndexKey.MAX_SHARD) {
-                return CompletableFuture.completedFuture(stored > 0 ? shard : -1);
-            }
-            if (full > 0 && full >= Math.min(CapacityFinder.HOLDERS_READ, stored + full)) {
+            boolean movesOn = full > 0 && full >= Math.min(CapacityFinder.HOLDERS_READ, stored + full);
+            if (movesOn && shard < IndexKey.MAX_SHARD) {
                 return register(k, shard + 1, bytes, requests, highest, lowest); // moves on
             }
-            int home = stored > 0 ? shard : -1;
-            return CompletableFuture.completedFuture(home);
+            return CompletableFuture.completedFuture(stored > 0 ? shard : -1);
         });
     }
 

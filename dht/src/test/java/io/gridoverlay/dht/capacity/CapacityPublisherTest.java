@@ -28,6 +28,13 @@ class CapacityPublisherTest {
                 .map(m -> m.record().nodeId()).collect(Collectors.toSet());
     }
 
+    /** The free-cores band holding the most nodes of {@code g}. */
+    private static int busiestCoresBand(SimGrid g) {
+        return g.capacities.stream().collect(Collectors.groupingBy(r -> IndexKeys.coresBand(r.free().cores()),
+                Collectors.counting())).entrySet().stream().max(java.util.Map.Entry.comparingByValue()).orElseThrow()
+                .getKey();
+    }
+
     private static CapacityQuery coresBand(int band) {
         long lo = IndexKeys.bandFloor(band);
         return CapacityQuery.builder().freeCores(new CapacityQuery.Range(lo, band == 0 ? 0 : 2 * lo - 1)).build();
@@ -255,9 +262,7 @@ class CapacityPublisherTest {
         g.publishAll();
         g.advance(config.refreshInterval().multipliedBy(3).plusSeconds(11));
         Instant now = g.net.clock().instant();
-        int band = g.capacities.stream().collect(Collectors.groupingBy(r -> IndexKeys.coresBand(r.free().cores()),
-                Collectors.counting())).entrySet().stream().max(java.util.Map.Entry.comparingByValue()).orElseThrow()
-                .getKey();
+        int band = busiestCoresBand(g);
         CapacityQuery q = coresBand(band);
         Set<PeerId> truth = truth(g, q);
         assertThat(truth).as("band %d must need several shards of 4", band).hasSizeGreaterThan(12);
@@ -282,7 +287,8 @@ class CapacityPublisherTest {
             found += find(g, reader, q).size();
         }
         // now 54 of 3 x 18 (at N = 300: 3 of 3 x 56 with the old rule, every reader stopping at shard 0)
-        assertThat(found).as("matches found by 3 readers of %d", truth.size()).isGreaterThanOrEqualTo(3 * truth.size() - 2);
+        assertThat(found).as("matches found by 3 readers of %d", truth.size())
+                .isGreaterThanOrEqualTo(3 * truth.size() - 2);
     }
 
     @Test
@@ -292,9 +298,7 @@ class CapacityPublisherTest {
         SimGrid g = new SimGrid(60, 53, CONFIG.withShardCapacity(4));
         List<CapacityPublisher.Publication> pubs = g.publishAll();
         assertThat(pubs).allSatisfy(p -> assertThat(p.failed()).isEmpty());
-        int band = g.capacities.stream().collect(Collectors.groupingBy(r -> IndexKeys.coresBand(r.free().cores()),
-                Collectors.counting())).entrySet().stream().max(java.util.Map.Entry.comparingByValue()).orElseThrow()
-                .getKey();
+        int band = busiestCoresBand(g);
         CapacityQuery all = coresBand(band);
         Set<PeerId> truth = truth(g, all);
         assertThat(truth).as("band %d must need several shards of 4", band).hasSizeGreaterThan(8);
