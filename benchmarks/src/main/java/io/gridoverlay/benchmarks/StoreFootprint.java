@@ -9,6 +9,7 @@ import io.gridoverlay.core.record.RecordValidator;
 import io.gridoverlay.core.record.Verification;
 import io.gridoverlay.dht.capacity.CapacityIndexConfig;
 import io.gridoverlay.dht.capacity.CapacityIndexStore;
+import io.gridoverlay.dht.capacity.IndexKey;
 import io.gridoverlay.dht.capacity.IndexKeys;
 import io.gridoverlay.dht.protocol.KadRecord;
 import io.gridoverlay.dht.protocol.PeerInfo;
@@ -154,8 +155,10 @@ public final class StoreFootprint {
             CapacityRecord r = mix.next(key.peerId(), now);
             byte[] signed = r.sign(key).toBytes();
             for (var k : IndexKeys.of(r)) {
-                for (int shard = 0; shard < 64 && store.size() < max; shard++) { // on to the next shard while FULL
-                    KadRecord answer = store.put(new PeerInfo(key.peerId(), List.of()), KadRecord.of(k.shard(shard).bytes(), signed));
+                int path = IndexKey.path(key.peerId());
+                for (int depth = 0; depth <= IndexKey.MAX_DEPTH && store.size() < max; depth++) { // down while FULL
+                    KadRecord answer = store.put(new PeerInfo(key.peerId(), List.of()),
+                            KadRecord.of(k.shard(IndexKey.pathShard(path, depth)).bytes(), signed));
                     if (!answer.timeReceived().endsWith("FULL")) {
                         break;
                     }

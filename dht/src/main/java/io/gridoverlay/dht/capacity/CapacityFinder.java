@@ -26,13 +26,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Answers {@link CapacityQuery}s from the capacity index: {@linkplain QueryPlan chooses} the index keys that
  * must hold every match, walks them with DHT lookups ({@link KademliaDht#collectValues}, a few keys at a
- * time, each key's shards in turn while a holder reports them full; when the holders read disagree about
- * that, every holder the lookup meets), verifies every record it receives
+ * time, each key's {@linkplain IndexKey shard tree} from the root down into the children of every shard a
+ * holder reports full; when the holders read disagree about that, every holder the lookup meets), verifies every record it receives
  * (signature and expiry; anything else is counted as rejected and dropped; a valid record that does not
  * belong under the key it came from is a withdrawal's tombstone, which can supersede an older entry of the
  * same node but never lists one), keeps each node's newest record, filters exactly with
@@ -41,8 +42,8 @@ import java.util.concurrent.CompletableFuture;
  * says is trusted: a holder can only withhold entries.
  *
  * <p>Paging: an unsorted query resumes from the key and the position within it where the last page
- * stopped (keys in plan order; within a key, nodes by the lowest shard they were found in, then by id, so
- * that shards 0..s always give the same prefix); a sorted one walks every key and resumes at an
+ * stopped (keys in plan order; within a key, nodes by the lowest shard they were found in, then by id: such
+ * a query reads shards in heap order, so the shards read up to any point always give the same prefix); a sorted one walks every key and resumes at an
  * offset into the sorted matches. Tokens are bound to the query's filters.
  *
  * <p>Thread-safe; a query's state lives on the DHT's scheduler thread.
@@ -53,6 +54,8 @@ public final class CapacityFinder {
      * than this answered FULL ({@link CapacityPublisher}), so such a reader always reads one that keeps it.
      */
     public static final int HOLDERS_READ = 3;
+    /** Shards of one key a query that reads all of it looks up at a time. */
+    public static final int SHARDS_AT_ONCE = 4;
 
     private final KademliaDht dht;
     private final int holders;
@@ -190,7 +193,7 @@ public final class CapacityFinder {
                 int index = nextKey++;
                 inFlight++;
                 Map<PeerId, Found> found = new HashMap<>();
-                walk(index, plan.keys().get(index), 0, found).whenComplete((v, e) -> {
+                walk(index, plan.keys().get(index), found).whenComplete((v, e) -> {
                     inFlight--;
                     // shard by shard, so that the records of shards 0..s are a prefix whatever was read after
                     byKey.put(index, found.values().stream().filter(Found::listed)
@@ -207,25 +210,55 @@ public final class CapacityFinder {
         }
 
         /**
-         * Reads shard {@code shard} of {@code key}, then the next one while its holders say it is full and,
-         * for a limited unsorted query, the shards read so far do not yet hold more matches than the page
-         * still needs (one more than needed, so that the page's continuation stays on this key).
+         * Walks {@code key}'s shard tree from the root, descending into the children of every shard whose holders
+         * say it is full, until the tree is read or, for a limited unsorted query, the shards read hold more
+         * matches than the page still needs (one more than needed, so that the page's continuation stays on
+         * this key). A limited unsorted query reads one shard at a time in heap order (root, level 1, level 2,
+         * ... left to right), so that the shards it read are always a prefix of that order and a page's
+         * continuation resumes where it stopped; any other reads up to {@link #SHARDS_AT_ONCE} at a time.
          */
-        private CompletableFuture<Void> walk(int index, IndexKey key, int shard, Map<PeerId, Found> found) {
-            IndexKey k = key.shard(shard);
+        private CompletableFuture<Void> walk(int index, IndexKey key, Map<PeerId, Found> found) {
+            int width = sorted || q.limit() == 0 ? SHARDS_AT_ONCE : 1;
+            TreeSet<Integer> pending = new TreeSet<>(List.of(0));
+            int[] reading = {0};
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            Runnable[] pump = new Runnable[1];
+            pump[0] = () -> {
+                while (reading[0] < width && !pending.isEmpty() && !enough && !pageFilledBy(index, found)) {
+                    int shard = pending.pollFirst();
+                    reading[0]++;
+                    readShard(index, key.shard(shard), found).whenComplete((flags, e) -> {
+                        reading[0]--;
+                        if (e == null && (flags & SAID_FULL) != 0 && IndexKey.depthOf(shard) < IndexKey.MAX_DEPTH) {
+                            pending.add(2 * shard + 1);
+                            pending.add(2 * shard + 2);
+                        }
+                        pump[0].run();
+                    });
+                }
+                if (reading[0] == 0 && !done.isDone()) {
+                    if (pending.isEmpty() || enough || pageFilledBy(index, found)) {
+                        done.complete(null);
+                    }
+                }
+            };
+            pump[0].run();
+            return done;
+        }
+
+        /**
+         * Reads shard key {@code k} from {@link #holders} holders; when they disagree about whether it is full,
+         * reads every holder the lookup meets.
+         */
+        private CompletableFuture<Integer> readShard(int index, IndexKey k, Map<PeerId, Found> found) {
             keysWalked++;
-            return read(k, shard, holders, found).thenCompose(flags -> {
+            return read(k, k.shard(), holders, found).thenCompose(flags -> {
                 if (flags == (SAID_FULL | SAID_OPEN) && !enough && !pageFilledBy(index, found)) {
                     // the holders disagree: a writer stays in a shard while fewer holders than a reader reads are
                     // full without it, so the ones read may all be those: read every holder the lookup meets
-                    return read(k, shard, 0, found).thenApply(more -> more | flags);
+                    return read(k, k.shard(), 0, found).thenApply(more -> more | flags);
                 }
                 return CompletableFuture.completedFuture(flags);
-            }).thenCompose(flags -> {
-                if ((flags & SAID_FULL) != 0 && shard < IndexKey.MAX_SHARD && !enough && !pageFilledBy(index, found)) {
-                    return walk(index, key, shard + 1, found);
-                }
-                return CompletableFuture.completedFuture(null);
             });
         }
 

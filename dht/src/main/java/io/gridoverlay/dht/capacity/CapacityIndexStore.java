@@ -27,7 +27,8 @@ import java.util.Optional;
  * shard's capacity but is served with the shard, so that a reader who also gets the old entry from a holder
  * the withdrawal missed (message loss) sees the newer record and filters the node by it. Entries and
  * tombstones lapse at their record's expiry, and at most {@link CapacityIndexConfig#maxEntryTtl()} after
- * their last write.
+ * their last write. A write in a shard off the writer's path down the value's shard tree ({@link IndexKey})
+ * is refused too: a node has one place per level of each value.
  *
  * <p>Bounded: at most {@code maxEntries} entries in all and {@code maxEntriesPerPeer} per writer, each at
  * most {@code maxEntryBytes}. Thread-safe (one lock; signatures are checked outside it). Costs: one
@@ -38,8 +39,8 @@ public final class CapacityIndexStore implements KeyspaceHandler {
     private final Map<IndexKey, LinkedHashMap<PeerId, Entry>> shards = new HashMap<>();
     private final Map<PeerId, Integer> perPeer = new HashMap<>();
     /**
-     * Keys this holder answered FULL for, until the last entry that answer sent to the next shard has
-     * lapsed: reads keep saying "full" meanwhile, so that a reader walks on to the next shard even after
+     * Keys this holder answered FULL for, until the last entry that answer sent to a child shard has
+     * lapsed: reads keep saying "full" meanwhile, so that a reader descends to the children even after
      * entries here were withdrawn or expired. At most one per key that was once full here.
      */
     private final Map<IndexKey, Long> spilledUntil = new HashMap<>();
@@ -83,6 +84,11 @@ public final class CapacityIndexStore implements KeyspaceHandler {
             throw new IndexEntryRejectedException(Reason.FOREIGN_WRITER, from.peerId() + " wrote the entry of "
                     + rec.nodeId() + " under " + key);
         }
+        if (!key.isOnPathOf(rec.nodeId())) {
+            throw new IndexEntryRejectedException(Reason.MIS_SHARDED, "shard " + key.shard() + " is not on the path of "
+                    + rec.nodeId() + " (its shard at level " + key.depth() + " is "
+                    + IndexKey.pathShard(IndexKey.path(rec.nodeId()), key.depth()) + ")");
+        }
         boolean belongs = IndexKeys.belongs(rec, key);
         long nowMillis = now.toEpochMilli();
         long expires = Math.min(rec.expiresAt().toEpochMilli(), nowMillis + config.maxEntryTtl().toMillis());
@@ -121,7 +127,7 @@ public final class CapacityIndexStore implements KeyspaceHandler {
             } else if ((shard != null && liveSizeLocked(key, shard, nowMillis) >= config.shardCapacity())
                     || total >= config.spillAbove()) {
                 // the shard is full, or this holder carries more than its share: either way the writer goes on
-                // to the next shard (other holders), and readers are told to follow it there (the marks are
+                // down its path to a child shard (other holders), and readers are told to follow it there (the marks are
                 // bounded like the entries: a flood of keys cannot grow them past maxEntries)
                 status = IndexAck.FULL;
                 if (spilledUntil.size() < config.maxEntries() || spilledUntil.containsKey(key)) {

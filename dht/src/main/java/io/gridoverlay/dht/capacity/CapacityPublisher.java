@@ -23,20 +23,22 @@ import org.slf4j.LoggerFactory;
  * Advertises one node's capacity: signs its {@link CapacityRecord} (a new sequence number and a fresh
  * expiry each time), stores it under the node's own key ({@link CapacityRecordValidator#keyFor}), and
  * registers it under each of its {@linkplain IndexKeys index keys} at the {@linkplain
- * CapacityIndexConfig#replicas() replicas} holders closest to the key, moving to the next shard while
- * {@link CapacityFinder#HOLDERS_READ} or more of a shard's holders answer FULL (fewer dissenting holders
+ * CapacityIndexConfig#replicas() replicas} holders closest to the key, moving one level down its path in the
+ * key's shard tree ({@link IndexKey}) while {@link CapacityFinder#HOLDERS_READ} or more of a shard's holders
+ * answer FULL (fewer dissenting holders
  * are outvoted: under message loss one holder is often full without this node's entry). A record whose band
  * changed is written under its old keys too, which withdraws the old entries at once. Every
  * {@link CapacityIndexConfig#refreshInterval()} it does it all again; a node that stops (or
  * {@link #close()}s) is gone from the index within one {@link CapacityIndexConfig#recordTtl()}.
  *
- * <p>A refresh does not walk a key's shards from 0 again: it starts one shard below the shard its last
- * registration ended in, or below the lowest shard where {@link CapacityFinder#HOLDERS_READ} or more holders
- * stored it if that is lower (a shard it was stored in but moved on from). If that shard has room again the
- * entry moves down (nodes keep filling the lowest shards); if it is full, its holders answer FULL, which
- * renews their "this shard sent writers on" mark ({@link CapacityIndexStore}), and the entry is refreshed
- * where it was. Every occupied shard above 0 thus keeps the shard below it full or marked within each refresh
- * interval, which is what readers rely on to walk on. A key taken for the first time is walked from shard 0.
+ * <p>A refresh does not walk a key's path from the root again: it starts at the parent of the shard its last
+ * registration ended in, or at the parent of the highest shard where {@link CapacityFinder#HOLDERS_READ} or
+ * more holders stored it if that is higher (a shard it was stored in but moved on from). If that shard has
+ * room again the entry moves up (nodes keep filling the upper levels); if it is full, its holders answer
+ * FULL, which renews their "this shard sent writers on" mark ({@link CapacityIndexStore}), and the entry is
+ * refreshed where it was. Every occupied shard but the root thus keeps its parent full or marked within each
+ * refresh interval, which is what readers rely on to descend. A key taken for the first time is walked from
+ * the root: about {@code log2(m / shardCapacity)} shards for a value of {@code m} nodes.
  *
  * <p>Runs on the DHT's scheduler (virtual time in the simulator); public methods are thread-safe. Cost of
  * one publication: one lookup per index key and shard tried (usually two per key on a refresh, while the
@@ -49,20 +51,25 @@ public final class CapacityPublisher implements AutoCloseable {
     private final PrivateKey key;
     private final CapacityIndexConfig config;
     private final DhtScheduler scheduler;
+    /** This node's path down every key's shard tree. */
+    private final int path;
     // confined to the scheduler thread
     private CapacityRecord template;
     private SignedRecord<CapacityRecord> current;
     private long lastSeq;
-    /** Per key taken: the highest shard written since it was taken (withdrawals go to every shard up to it). */
+    /** Per key taken: the deepest level written since it was taken (withdrawals go to every level down to it). */
     private final Map<IndexKey, Integer> registered = new LinkedHashMap<>();
-    /** Per key taken: the shard its last registration ended in (a refresh starts one below it). */
-    private final Map<IndexKey, Integer> lastShard = new HashMap<>();
+    /** Per key taken: the level its last registration ended in (a refresh starts one above it). */
+    private final Map<IndexKey, Integer> lastDepth = new HashMap<>();
     private Runnable refreshTask;
     private boolean closed;
     private final java.util.concurrent.atomic.AtomicLong refreshes = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong refreshRequests = new java.util.concurrent.atomic.AtomicLong();
 
-    /** What one publication did. */
+    /**
+     * What one publication did: the record, the shard each index key's entry is at home in, the keys withdrawn
+     * (the record left their band or value), the keys no holder stored, and the requests sent.
+     */
     public record Publication(SignedRecord<CapacityRecord> record, Map<IndexKey, Integer> registered,
                               List<IndexKey> withdrawn, List<IndexKey> failed, int requests) {
         public Publication {
@@ -77,6 +84,7 @@ public final class CapacityPublisher implements AutoCloseable {
         this.key = Objects.requireNonNull(key, "key");
         this.config = Objects.requireNonNull(config, "config");
         this.scheduler = dht.scheduler();
+        this.path = IndexKey.path(dht.self());
         if (!key.peerId().equals(dht.self())) {
             throw new IllegalArgumentException("capacity of " + dht.self() + " cannot be signed by " + key.peerId());
         }
@@ -170,34 +178,35 @@ public final class CapacityPublisher implements AutoCloseable {
             return 0;
         }));
         for (IndexKey k : keys) {
-            Integer last = lastShard.get(k);
+            Integer last = lastDepth.get(k);
             int start = last == null ? 0 : Math.max(0, last - 1);
-            int[] highest = {-1};
-            int[] lowest = {Integer.MAX_VALUE};
-            all.add(register(k, start, bytes, requests, highest, lowest).thenAccept(shard -> {
-                if (shard >= 0) {
-                    done.put(k, shard);
-                    // the next refresh starts below the lowest shard that kept the entry: a shard it was stored in
-                    // but moved on from (its holders split by a race) must not be left with the shard below it
-                    // unvisited, or that shard can keep room and no "full" mark while entries sit above it
-                    lastShard.put(k, Math.min(shard, lowest[0]));
+            int[] deepest = {-1};
+            int[] highest = {Integer.MAX_VALUE};
+            all.add(register(k, start, bytes, requests, deepest, highest).thenAccept(depth -> {
+                if (depth >= 0) {
+                    done.put(k, IndexKey.pathShard(path, depth));
+                    // the next refresh starts above the highest level that kept the entry: a shard it was stored
+                    // in but moved on from (its holders split by a race) must not be left with its parent
+                    // unvisited, or that parent can keep room and no "full" mark while entries sit below it
+                    lastDepth.put(k, Math.min(depth, highest[0]));
                 }
-                if (highest[0] >= 0) {
-                    // the highest shard written since the key was taken: withdrawals go to every shard up to it
-                    registered.merge(k, highest[0], Math::max);
+                if (deepest[0] >= 0) {
+                    // the deepest level written since the key was taken: withdrawals go to every level down to it
+                    registered.merge(k, deepest[0], Math::max);
                 }
-                if (shard < 0) {
+                if (depth < 0) {
                     failed.add(k);
                 }
             }));
         }
         for (IndexKey k : stale) {
-            int highest = registered.remove(k);
-            lastShard.remove(k);
+            int deepest = registered.remove(k);
+            lastDepth.remove(k);
             withdrawn.add(k);
-            // registering walked shards 0..highest and may have left entries at some holders of each
-            for (int shard = 0; shard <= highest; shard++) {
-                all.add(withdraw(KadRecord.of(k.shard(shard).bytes(), bytes), requests, true));
+            // registering walked levels 0..deepest of the path and may have left entries at some holders of each
+            for (int depth = 0; depth <= deepest; depth++) {
+                all.add(withdraw(KadRecord.of(k.shard(IndexKey.pathShard(path, depth)).bytes(), bytes), requests,
+                        true));
             }
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
@@ -219,23 +228,25 @@ public final class CapacityPublisher implements AutoCloseable {
     }
 
     /**
-     * Writes under {@code k} from {@code shard} on; completes with the shard the entry is at home in (where most
-     * holders that answered stored it), or -1; {@code highest[0]} becomes the highest shard written and
-     * {@code lowest[0]} the lowest where at least {@link CapacityFinder#HOLDERS_READ} holders stored it.
+     * Writes under {@code k} down this node's path from level {@code depth}; completes with the level the entry
+     * is at home in (where most holders that answered stored it), or -1; {@code deepest[0]} becomes the deepest
+     * level written and {@code highest[0]} the highest where at least {@link CapacityFinder#HOLDERS_READ} holders
+     * stored it.
      *
      * <p>Holders of one shard can disagree: concurrent writers race for its last places, and under message loss
      * a holder that lost this node's earlier writes, or that a lookup newly counts among the closest, may be
      * full without it (or carry more than its share). Every holder that answered FULL tells readers to walk
-     * on, and a reader unions {@link CapacityFinder#HOLDERS_READ} holders. So the entry moves on to the next
-     * shard when at least that many holders dissent (a reader could read only dissenters, and they send it on);
+     * on, and a reader unions {@link CapacityFinder#HOLDERS_READ} holders. So the entry moves on down the path
+     * when at least that many holders dissent (a reader could read only dissenters, and they send it on);
      * otherwise it stays at home here, and every reader of this shard reads at least one holder that keeps it.
      * Moving on for any single dissent (as before) made writers under loss climb a shard at almost every
      * refresh, leaving entries in many shards and the lower shards to lapse under readers (finding 9 of
      * docs/capacity-simulation.md). Moving on or not, the holders that stored the entry keep it.
      */
-    private CompletableFuture<Integer> register(IndexKey k, int shard, byte[] bytes, int[] requests, int[] highest,
-                                                int[] lowest) {
-        return dht.putToClosest(KadRecord.of(k.shard(shard).bytes(), bytes), config.replicas()).thenCompose(o -> {
+    private CompletableFuture<Integer> register(IndexKey k, int depth, byte[] bytes, int[] requests, int[] deepest,
+                                                int[] highest) {
+        IndexKey shard = k.shard(IndexKey.pathShard(path, depth));
+        return dht.putToClosest(KadRecord.of(shard.bytes(), bytes), config.replicas()).thenCompose(o -> {
             requests[0] += o.lookup().requests() + o.outcomes().size();
             int stored = 0;
             int full = 0;
@@ -252,15 +263,15 @@ public final class CapacityPublisher implements AutoCloseable {
                     full++;
                 }
             }
-            highest[0] = Math.max(highest[0], shard); // written (a lost answer may hide a stored entry)
+            deepest[0] = Math.max(deepest[0], depth); // written (a lost answer may hide a stored entry)
             if (stored >= CapacityFinder.HOLDERS_READ) {
-                lowest[0] = Math.min(lowest[0], shard);
+                highest[0] = Math.min(highest[0], depth);
             }
             boolean movesOn = full > 0 && full >= Math.min(CapacityFinder.HOLDERS_READ, stored + full);
-            if (movesOn && shard < IndexKey.MAX_SHARD) {
-                return register(k, shard + 1, bytes, requests, highest, lowest); // moves on
+            if (movesOn && depth < IndexKey.MAX_DEPTH) {
+                return register(k, depth + 1, bytes, requests, deepest, highest); // moves on down
             }
-            return CompletableFuture.completedFuture(stored > 0 ? shard : -1);
+            return CompletableFuture.completedFuture(stored > 0 ? depth : -1);
         });
     }
 

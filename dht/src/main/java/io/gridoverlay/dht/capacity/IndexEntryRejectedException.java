@@ -18,6 +18,8 @@ public final class IndexEntryRejectedException extends KadRequestRejectedExcepti
         FOREIGN_WRITER,
         /** The record is not in the band or value the key claims, and replaces nothing. */
         MIS_BANDED,
+        /** The key's shard is not on the writer's path down the value's shard tree ({@link IndexKey}). */
+        MIS_SHARDED,
         /** The holder has a newer record of that node (a replay). */
         STALE,
         /** The writer already has as many entries here as it may. */

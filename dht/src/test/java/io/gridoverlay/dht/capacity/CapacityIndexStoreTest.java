@@ -87,6 +87,11 @@ class CapacityIndexStoreTest {
         return m;
     }
 
+    /** {@code k} in the shard at level {@code depth} of {@code who}'s path down its shard tree. */
+    private static IndexKey onPath(IndexKey k, PrivateKey who, int depth) {
+        return k.shard(IndexKey.pathShard(IndexKey.path(who.peerId()), depth));
+    }
+
     private static List<ByteString> held(CapacityIndexStore s, IndexKey key) {
         return page(s, key).getRecordsList();
     }
@@ -162,10 +167,33 @@ class CapacityIndexStoreTest {
         }
         assertThat(s.size()).isZero();
         assertThat(s.keyCount()).isZero();
-        // the same record is fine under each key it does belong to, in any shard
+        // the same record is fine under each key it does belong to, in any shard of its path
         for (IndexKey k : IndexKeys.of(record(a, 1, 8, clock.instant()).build())) {
-            assertThat(put(s, a, k.shard(3), r)).as("under %s", k).isEqualTo(IndexAck.STORED);
+            assertThat(put(s, a, onPath(k, a, 3), r)).as("under %s", k).isEqualTo(IndexAck.STORED);
         }
+    }
+
+    @Test
+    void entryOffTheWritersPathIsRejectedAsMisSharded() {
+        CapacityIndexStore s = store();
+        byte[] r = signed(a, record(a, 1, 8, clock.instant()));
+        for (int depth = 1; depth <= IndexKey.MAX_DEPTH; depth += 4) {
+            IndexKey mine = onPath(cores(8), a, depth);
+            // the sibling of a's shard at this level: the other child of the same parent
+            int sibling = mine.shard() % 2 == 1 ? mine.shard() + 1 : mine.shard() - 1;
+            Map<String, Object> before = state(s, cores(8).shard(sibling));
+            assertThat(rejected(s, a, cores(8).shard(sibling), r)).as("level %d", depth).isEqualTo(Reason.MIS_SHARDED);
+            assertThat(state(s, cores(8).shard(sibling))).isEqualTo(before);
+        }
+        assertThat(s.size()).isZero();
+        // a withdrawal is a write too: off the path it withdraws nothing
+        assertThat(put(s, a, onPath(cores(8), a, 2), r)).isEqualTo(IndexAck.STORED);
+        int other = IndexKey.pathShard(IndexKey.path(b.peerId()), 2);
+        if (other != onPath(cores(8), a, 2).shard()) {
+            byte[] moved = signed(a, record(a, 2, 2, clock.instant()));
+            assertThat(rejected(s, a, cores(8).shard(other), moved)).isEqualTo(Reason.MIS_SHARDED);
+        }
+        assertThat(held(s, onPath(cores(8), a, 2))).hasSize(1);
     }
 
     @Test
@@ -239,7 +267,7 @@ class CapacityIndexStoreTest {
                 "/gidx/cores/4/01",
                 "/gidx/cores/4/+1",
                 "/gidx/cores/4/-1",
-                "/gidx/cores/4/256",
+                "/gidx/cores/4/" + (IndexKey.MAX_SHARD + 1),
                 "/gidx/cores/4/99999999999",
                 "/gidx/colour/4/0",           // unknown attribute
                 "/gidx/CORES/4/0",
@@ -262,12 +290,13 @@ class CapacityIndexStoreTest {
         CapacityIndexStore s = store();
         byte[] r = signed(a, record(a, 1, 8, clock.instant()));
         int quota = CapacityIndexConfig.defaults().maxEntriesPerPeer();
-        // every shard of a key it belongs to is a distinct index key: a flooder tries them all
+        // every shard on its path down a key's tree is a distinct index key: a flooder tries them all
         int stored = 0;
         Reason last = null;
-        for (int shard = 0; shard <= IndexKey.MAX_SHARD; shard++) {
+        assertThat(IndexKey.MAX_DEPTH + 1).isGreaterThan(quota);
+        for (int depth = 0; depth <= IndexKey.MAX_DEPTH; depth++) {
             try {
-                put(s, a, cores(8).shard(shard), r);
+                put(s, a, onPath(cores(8), a, depth), r);
                 stored++;
             } catch (IndexEntryRejectedException e) {
                 last = e.indexReason();
@@ -309,7 +338,7 @@ class CapacityIndexStoreTest {
     }
 
     @Test
-    void shardCapAnswersFullAndTheNextShardTakesTheNode() {
+    void shardCapAnswersFullAndTheShardBelowOnThePathTakesTheNode() {
         CapacityIndexStore s = store(CapacityIndexConfig.defaults().withShardCapacity(2));
         for (PrivateKey k : List.of(a, b)) {
             assertThat(put(s, k, cores(8), signed(k, record(k, 1, 8, clock.instant())))).isEqualTo(IndexAck.STORED);
@@ -319,8 +348,8 @@ class CapacityIndexStoreTest {
         byte[] ofC = signed(c, record(c, 1, 8, clock.instant()));
         assertThat(put(s, c, cores(8), ofC)).isEqualTo(IndexAck.FULL);
         assertThat(state(s, cores(8))).isEqualTo(before);
-        assertThat(put(s, c, cores(8).shard(1), ofC)).isEqualTo(IndexAck.STORED);
-        assertThat(page(s, cores(8).shard(1)).getFull()).isFalse();
+        assertThat(put(s, c, onPath(cores(8), c, 1), ofC)).isEqualTo(IndexAck.STORED);
+        assertThat(page(s, onPath(cores(8), c, 1)).getFull()).isFalse();
         // a node already held refreshes even when the shard is full
         assertThat(put(s, a, cores(8), signed(a, record(a, 2, 9, clock.instant())))).isEqualTo(IndexAck.STORED);
     }
@@ -480,14 +509,14 @@ class CapacityIndexStoreTest {
     void sweepReleasesQuotaOfLapsedEntriesWithoutReads() {
         CapacityIndexStore s = store(CapacityIndexConfig.defaults().withMaxEntries(2, 3));
         put(s, a, cores(8), signed(a, record(a, 1, 8, clock.instant())));
-        put(s, a, cores(8).shard(1), signed(a, record(a, 1, 8, clock.instant())));
+        put(s, a, onPath(cores(8), a, 1), signed(a, record(a, 1, 8, clock.instant())));
         put(s, b, cores(8), signed(b, record(b, 1, 8, clock.instant())));
         assertThat(s.size()).isEqualTo(3);
         clock.advance(Duration.ofMinutes(11));
         List<IndexAck> out = new ArrayList<>();
         out.add(put(s, c, cores(8), signed(c, record(c, 1, 8, clock.instant()))));
         out.add(put(s, a, cores(8), signed(a, record(a, 2, 8, clock.instant()))));
-        out.add(put(s, a, cores(8).shard(1), signed(a, record(a, 2, 8, clock.instant()))));
+        out.add(put(s, a, onPath(cores(8), a, 1), signed(a, record(a, 2, 8, clock.instant()))));
         assertThat(out).containsOnly(IndexAck.STORED);
         assertThat(s.size()).isEqualTo(3);
     }

@@ -124,6 +124,41 @@ class IndexKeysTest {
     }
 
     @Test
+    void eachNodeHasOnePathDownTheShardTreeAndPathsSpreadOverBothChildren() {
+        assertThat(IndexKey.depthOf(0)).isZero();
+        assertThat(IndexKey.depthOf(1)).isOne();
+        assertThat(IndexKey.depthOf(2)).isOne();
+        assertThat(IndexKey.depthOf(3)).isEqualTo(2);
+        assertThat(IndexKey.depthOf(6)).isEqualTo(2);
+        assertThat(IndexKey.depthOf(IndexKey.MAX_SHARD)).isEqualTo(IndexKey.MAX_DEPTH);
+        int[] leftAtLevel1 = new int[1];
+        Set<Integer> level3 = new java.util.HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            PrivateKey k = key(1000 + i);
+            int path = IndexKey.path(k.peerId());
+            assertThat(IndexKey.path(k.peerId())).as("deterministic").isEqualTo(path);
+            assertThat(IndexKey.pathShard(path, 0)).isZero();
+            for (int d = 0; d < IndexKey.MAX_DEPTH; d++) {
+                int parent = IndexKey.pathShard(path, d);
+                int child = IndexKey.pathShard(path, d + 1);
+                assertThat(child).isIn(2 * parent + 1, 2 * parent + 2);
+                assertThat(IndexKey.depthOf(child)).isEqualTo(d + 1);
+                assertThat(IndexKey.of(IndexAttribute.CORES, "4").shard(child).isOnPathOf(k.peerId())).isTrue();
+                int sibling = child % 2 == 1 ? child + 1 : child - 1;
+                assertThat(IndexKey.of(IndexAttribute.CORES, "4").shard(sibling).isOnPathOf(k.peerId())).isFalse();
+            }
+            if (IndexKey.pathShard(path, 1) == 1) {
+                leftAtLevel1[0]++;
+            }
+            level3.add(IndexKey.pathShard(path, 3));
+        }
+        assertThat(leftAtLevel1[0]).isBetween(70, 130); // 200 fair coins
+        assertThat(level3).hasSize(8);
+        assertThatThrownBy(() -> IndexKey.pathShard(0, IndexKey.MAX_DEPTH + 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void indexKeyTextRoundTrips() {
         for (IndexAttribute attr : IndexAttribute.values()) {
             IndexKey k = new IndexKey(attr, "Ab-9", 17);
@@ -131,6 +166,9 @@ class IndexKeysTest {
             assertThat(k.logical()).isEqualTo(IndexKey.of(attr, "Ab-9"));
         }
         assertThat(IndexKey.parse("/gidx/cores/4/255".getBytes(StandardCharsets.UTF_8)).shard()).isEqualTo(255);
+        IndexKey deepest = new IndexKey(IndexAttribute.COUNTRY, "a".repeat(32), IndexKey.MAX_SHARD);
+        assertThat(deepest.bytes().length).isLessThanOrEqualTo(64);
+        assertThat(IndexKey.parse(deepest.bytes())).isEqualTo(deepest);
         assertThatThrownBy(() -> IndexKey.of(IndexAttribute.CORES, "4").shard(IndexKey.MAX_SHARD + 1))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> IndexKey.of(IndexAttribute.CORES, "a/b")).isInstanceOf(IllegalArgumentException.class);

@@ -18,11 +18,12 @@ record KademliaDhtHolder(KademliaDht dht, Instant now) {
         return g.dhts.stream().map(d -> new KademliaDhtHolder(d, now)).toList();
     }
 
-    /** Whether this holder serves an entry of {@code node} under any shard of {@code key}. */
+    /** Whether this holder serves an entry of {@code node} under any shard of {@code key} on the node's path. */
     boolean holds(IndexKey key, PeerId node) {
         CapacityIndexStore s = (CapacityIndexStore) dht.keyspace(IndexKey.NAMESPACE).orElseThrow();
-        for (int shard = 0; shard <= 8; shard++) {
-            var rec = s.get(PeerInfo.of(dht.self()), key.shard(shard).bytes());
+        int path = IndexKey.path(node);
+        for (int depth = 0; depth <= IndexKey.MAX_DEPTH; depth++) {
+            var rec = s.get(PeerInfo.of(dht.self()), key.shard(IndexKey.pathShard(path, depth)).bytes());
             if (rec.isEmpty()) {
                 continue;
             }
