@@ -17,7 +17,7 @@ import java.util.Objects;
  *                           10,000-node grid held 330)
  * @param spillAbove         entries beyond which a holder answers FULL to every newcomer, whatever the shard
  *                           (default 256, four times the ~64 a holder carries on average at any network
- *                           size): an overloaded holder sends writers on to the next shard, whose holders
+ *                           size): an overloaded holder sends writers on down their paths to child shards, whose holders
  *                           are others, and keeps that shard marked full for readers, so nothing is lost
  * @param maxEntryTtl        longest an entry is kept after its last write, whatever the record's own
  *                           expiry says (default 10 min)

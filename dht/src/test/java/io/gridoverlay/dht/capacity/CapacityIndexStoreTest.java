@@ -365,7 +365,7 @@ class CapacityIndexStoreTest {
         assertThat(put(s, c, cores(4), ofC)).isEqualTo(IndexAck.FULL);
         assertThat(s.size()).isEqualTo(2);
         assertThat(page(s, cores(4)).getRecordsCount()).isZero();
-        assertThat(page(s, cores(4)).getFull()).as("readers follow the writer to the next shard").isTrue();
+        assertThat(page(s, cores(4)).getFull()).as("readers follow the writer down to the children").isTrue();
         // and a newcomer under a key this holder already serves: that shard reads as full from now on
         assertThat(put(s, c, cores(8), signed(c, record(c, 1, 8, clock.instant())))).isEqualTo(IndexAck.FULL);
         assertThat(page(s, cores(8)).getFull()).isTrue();
@@ -389,7 +389,7 @@ class CapacityIndexStoreTest {
         assertThat(put(s, a, cores(8), signed(a, record(a, 2, 1, clock.instant())))).isEqualTo(IndexAck.WITHDRAWN);
         assertThat(held(s, cores(8))).hasSize(2); // b's entry and a's tombstone
         assertThat(page(s, cores(8)).getFull()).isTrue();
-        // once c's entry in the next shard can have lapsed (holder TTL), the shard is judged by its size again
+        // once c's entry in a child shard can have lapsed (holder TTL), the shard is judged by its size again
         clock.advance(CapacityIndexConfig.defaults().maxEntryTtl().minusSeconds(1));
         assertThat(page(s, cores(8)).getFull()).isTrue();
         clock.advance(Duration.ofSeconds(2));
@@ -401,8 +401,8 @@ class CapacityIndexStoreTest {
     @Test
     void expiredEntriesDoNotMakeAShardFull() {
         // regression: the shard cap counted entries already past their expiry, so a holder answered a writer
-        // FULL (sending it to the next shard) while telling readers the shard was not full (they then never
-        // walk the next shard, and miss the writer)
+        // FULL (sending it to a child shard) while telling readers the shard was not full (they then never
+        // read the children, and miss the writer)
         CapacityIndexStore s = store(CapacityIndexConfig.defaults().withShardCapacity(2));
         assertThat(put(s, a, cores(8), signed(a, record(a, 1, 8, clock.instant()).expiresAt(clock.instant()
                 .plusSeconds(60))))).isEqualTo(IndexAck.STORED);
@@ -449,7 +449,7 @@ class CapacityIndexStoreTest {
         // a's tombstone does not count: c takes the free place, and the shard is full again
         assertThat(put(s, c, cores(8), signed(c, record(c, 1, 8, clock.instant())))).isEqualTo(IndexAck.STORED);
         assertThat(page(s, cores(8)).getFull()).isTrue();
-        // a moves back: no room now, so it goes on to the next shard like any newcomer
+        // a moves back: no room now, so it goes on down its path like any newcomer
         byte[] back = signed(a, record(a, 3, 8, clock.instant()));
         assertThat(put(s, a, cores(8), back)).isEqualTo(IndexAck.FULL);
         assertThat(held(s, cores(8))).doesNotContain(ByteString.copyFrom(back));
