@@ -33,18 +33,19 @@ import java.util.concurrent.CompletableFuture;
  * Answers {@link CapacityQuery}s from the capacity index: {@linkplain QueryPlan chooses} the index keys that
  * must hold every match, walks them with DHT lookups ({@link KademliaDht#collectValues}, a few keys at a
  * time, each key's {@linkplain IndexKey shard tree} from the root down into the children of every shard a
- * holder reports full; when the holders read disagree about that, every holder the lookup meets), verifies every record it receives
- * (signature and expiry; anything else is counted as rejected and dropped; a valid record that does not
- * belong under the key it came from is a withdrawal's tombstone, which can supersede an older entry of the
- * same node but never lists one), keeps each node's newest record, filters exactly with
- * {@link CapacityQuery#matches}, and stops as soon as an unsorted
- * limited query has enough, also between the shards of one key (a popular key has many). Nothing a holder
- * says is trusted: a holder can only withhold entries.
+ * holder reports full; when the holders read disagree about that, every holder the lookup meets), verifies
+ * every record it receives (signature and expiry; anything else is counted as rejected and dropped; a valid
+ * record that does not belong under the key it came from is a withdrawal's tombstone, which can supersede an
+ * older entry of the same node but never lists one), keeps each node's newest record, filters exactly with
+ * {@link CapacityQuery#matches}, and stops as soon as an unsorted limited query has enough, also between the
+ * shards of one key (a popular key has many). Nothing a holder says is trusted: a holder can only withhold
+ * entries.
  *
  * <p>Paging: an unsorted query resumes from the key and the position within it where the last page
  * stopped (keys in plan order; within a key, nodes by the lowest shard they were found in, then by id: such
- * a query reads shards in heap order, so the shards read up to any point always give the same prefix); a sorted one walks every key and resumes at an
- * offset into the sorted matches. Tokens are bound to the query's filters.
+ * a query reads shards in heap order, so the shards read up to any point always give the same prefix); a
+ * sorted one walks every key and resumes at an offset into the sorted matches. Tokens are bound to the
+ * query's filters.
  *
  * <p>Thread-safe; a query's state lives on the DHT's scheduler thread.
  */
@@ -195,7 +196,8 @@ public final class CapacityFinder {
                 Map<PeerId, Found> found = new HashMap<>();
                 walk(index, plan.keys().get(index), found).whenComplete((v, e) -> {
                     inFlight--;
-                    // shard by shard, so that the records of shards 0..s are a prefix whatever was read after
+                    // by shard, so that the records of the shards a limited query read (a prefix of the heap order)
+                    // come first whatever was read after
                     byKey.put(index, found.values().stream().filter(Found::listed)
                             .sorted(Comparator.comparingInt(Found::shard)
                                     .thenComparing(f -> f.record().record().nodeId().toBase58()))
