@@ -31,9 +31,11 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Answers {@link CapacityQuery}s from the capacity index: {@linkplain QueryPlan chooses} the index keys that
- * must hold every match, walks them with DHT lookups ({@link KademliaDht#collectValues}, a few keys at a
- * time, each key's {@linkplain IndexKey shard tree} from the root down into the children of every shard a
- * holder reports full; when the holders read disagree about that, every holder the lookup meets), verifies
+ * must hold every match (reading the root shard of the favoured plan's first key, and of a close rival's,
+ * so that the records read correct the priors' guess of each plan's size), walks them with DHT lookups
+ * ({@link KademliaDht#collectValues}, a few keys at a time, each key's {@linkplain IndexKey shard tree} from
+ * the root down into the children of every shard a holder reports full; when the holders read disagree
+ * about that, every holder the lookup meets), verifies
  * every record it receives (signature and expiry; anything else is counted as rejected and dropped; a valid
  * record that does not belong under the key it came from is a withdrawal's tombstone, which can supersede an
  * older entry of the same node but never lists one), keeps each node's newest record, filters exactly with
@@ -45,7 +47,7 @@ import java.util.concurrent.CompletableFuture;
  * stopped (keys in plan order; within a key, nodes by the lowest shard they were found in, then by id: such
  * a query reads shards in heap order, so the shards read up to any point always give the same prefix); a
  * sorted one walks every key and resumes at an offset into the sorted matches. Tokens are bound to the
- * query's filters.
+ * query's filters and name the plan the first page chose, which later pages walk without choosing again.
  *
  * <p>Thread-safe; a query's state lives on the DHT's scheduler thread.
  */
@@ -57,6 +59,11 @@ public final class CapacityFinder {
     public static final int HOLDERS_READ = 3;
     /** Shards of one key a query that reads all of it looks up at a time. */
     public static final int SHARDS_AT_ONCE = 4;
+    /**
+     * A second plan is read before choosing when its estimated cost is at most this many times the first's:
+     * one root shard read (~8 messages) against walking a plan that may hold three times the nodes.
+     */
+    static final double PROBE_RATIO = 3;
 
     private final KademliaDht dht;
     private final int holders;
@@ -94,16 +101,26 @@ public final class CapacityFinder {
         }
         CompletableFuture<CapacityQueryResult> result = new CompletableFuture<>();
         dht.scheduler().execute(() -> {
-            Run run = query.includeNodes().isEmpty() ? new Run(query, QueryPlan.choose(query), start)
-                    : new Run(query, null, start);
-            run.start(result);
+            if (!query.includeNodes().isEmpty()) {
+                new Run(query, null, start).start(result);
+                return;
+            }
+            List<QueryPlan> candidates = QueryPlan.candidates(query);
+            if (start.plan() != null && candidates.stream().noneMatch(c -> c.attribute() == start.plan())) {
+                result.completeExceptionally(new IllegalArgumentException("continuation token belongs to another query"));
+                return;
+            }
+            new Run(query, candidates, start).start(result);
         });
         return result;
     }
 
-    /** Continuation state: next key index and matches of it already returned, or an offset (sorted). */
-    private record Token(int keyIndex, int skip) {
-        static final Token START = new Token(0, 0);
+    /**
+     * Continuation state: the plan's attribute (null for a query by node ids), the next key index and the
+     * matches of it already returned, or an offset (sorted).
+     */
+    private record Token(IndexAttribute plan, int keyIndex, int skip) {
+        static final Token START = new Token(null, 0, 0);
 
         static Token parse(CapacityQuery q) {
             if (q.continuation().isEmpty()) {
@@ -116,25 +133,28 @@ public final class CapacityFinder {
                 throw new IllegalArgumentException("continuation token is not base64url: " + q.continuation().get());
             }
             String[] p = text.split(":");
-            if (p.length != 4 || !p[0].equals("c1") || !p[1].equals(Integer.toHexString(q.fingerprint().hashCode()))) {
+            if (p.length != 5 || !p[0].equals("c2") || !p[1].equals(Integer.toHexString(q.fingerprint().hashCode()))) {
                 throw new IllegalArgumentException("continuation token belongs to another query");
             }
+            IndexAttribute plan;
             int keyIndex;
             int skip;
             try {
-                keyIndex = Integer.parseInt(p[2]);
-                skip = Integer.parseInt(p[3]);
-            } catch (NumberFormatException e) {
+                plan = p[2].equals("-") ? null : IndexAttribute.ofLabel(p[2]);
+                keyIndex = Integer.parseInt(p[3]);
+                skip = Integer.parseInt(p[4]);
+            } catch (IllegalArgumentException e) {      // NumberFormatException too
                 throw new IllegalArgumentException("malformed continuation token");
             }
-            if (keyIndex < 0 || skip < 0) {
+            if (keyIndex < 0 || skip < 0 || (plan == null) != !q.includeNodes().isEmpty()) {
                 throw new IllegalArgumentException("malformed continuation token");
             }
-            return new Token(keyIndex, skip);
+            return new Token(plan, keyIndex, skip);
         }
 
         String encode(CapacityQuery q) {
-            String text = "c1:" + Integer.toHexString(q.fingerprint().hashCode()) + ":" + keyIndex + ":" + skip;
+            String text = "c2:" + Integer.toHexString(q.fingerprint().hashCode()) + ":"
+                    + (plan == null ? "-" : plan.label()) + ":" + keyIndex + ":" + skip;
             return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
         }
     }
@@ -145,10 +165,22 @@ public final class CapacityFinder {
     /** A node found under one key: the shard it is listed in, its newest record, whether an entry listed it. */
     private record Found(int shard, SignedRecord<CapacityRecord> record, boolean listed) {}
 
+    /** A root shard read while choosing the plan: what its holders said and the nodes found. */
+    private record Prefetch(IndexKey key, int flags, Map<PeerId, Found> found) {
+        void addTo(List<QueryPlan.Sample> sample, IndexAttribute source) {
+            found.values().stream().filter(Found::listed)
+                    .forEach(f -> sample.add(new QueryPlan.Sample(f.record().record(), source)));
+        }
+    }
+
     /** One query; confined to the scheduler thread. */
     private final class Run {
         final CapacityQuery q;
-        final QueryPlan plan;
+        /** The plans to choose from; null for a query by node ids. */
+        final List<QueryPlan> candidates;
+        QueryPlan plan;
+        /** The root shard of the plan's first key, read while choosing the plan; null if not read. */
+        Prefetch prefetch;
         final Token start;
         final Instant now = dht.scheduler().now();
         final long startNanos = dht.scheduler().nanoTime();
@@ -167,9 +199,11 @@ public final class CapacityFinder {
         long messages, bytes;
         CompletableFuture<CapacityQueryResult> result;
 
-        Run(CapacityQuery q, QueryPlan plan, Token start) {
+        Run(CapacityQuery q, List<QueryPlan> candidates, Token start) {
             this.q = q;
-            this.plan = plan;
+            this.candidates = candidates;
+            this.plan = candidates == null || start.plan() == null ? null
+                    : candidates.stream().filter(c -> c.attribute() == start.plan()).findFirst().orElseThrow();
             this.start = start;
             this.sorted = q.sort() != CapacityQuery.Sort.NONE;
             this.need = q.limit() == 0 ? Integer.MAX_VALUE : q.limit();
@@ -180,10 +214,58 @@ public final class CapacityFinder {
 
         void start(CompletableFuture<CapacityQueryResult> r) {
             this.result = r;
-            if (plan == null) {
+            if (candidates == null) {
                 byNodeIds();
-                return;
+            } else if (plan != null) {
+                pump();
+            } else {
+                choosePlan();
             }
+        }
+
+        /**
+         * Chooses the plan by reading before committing: the root shard of the first key of the plan the priors
+         * favour (which a limited query may find enough in), then, if another plan of an unrelated attribute is
+         * estimated at most {@link #PROBE_RATIO} times dearer, the root shard of its first key; each read's
+         * records refine the other plans' shares ({@link QueryPlan#share}). The plan chosen keeps its read. A
+         * continued page uses its token's plan and reads nothing to choose.
+         */
+        private void choosePlan() {
+            List<QueryPlan.Sample> sample = new ArrayList<>();
+            QueryPlan first = QueryPlan.choose(candidates, sample);
+            probe(first).whenComplete((firstRead, e1) -> {
+                if (e1 != null || candidates.size() == 1 || pageFilledBy(0, firstRead.found())) {
+                    adopt(first, e1 == null ? firstRead : null);
+                    return;
+                }
+                firstRead.addTo(sample, first.attribute());
+                Optional<QueryPlan> second = candidates.stream()
+                        .filter(c -> !QueryPlan.related(c.attribute(), first.attribute()))
+                        .min(Comparator.comparingDouble((QueryPlan c) -> c.cost(sample)));
+                if (second.isEmpty() || second.get().cost(sample) > PROBE_RATIO * first.cost(sample)) {
+                    QueryPlan best = QueryPlan.choose(candidates, sample);
+                    adopt(best, best == first ? firstRead : null);
+                    return;
+                }
+                probe(second.get()).whenComplete((secondRead, e2) -> {
+                    if (e2 == null) {
+                        secondRead.addTo(sample, second.get().attribute());
+                    }
+                    QueryPlan best = QueryPlan.choose(candidates, sample);
+                    adopt(best, best == first ? firstRead : best == second.get() && e2 == null ? secondRead : null);
+                });
+            });
+        }
+
+        private CompletableFuture<Prefetch> probe(QueryPlan p) {
+            Map<PeerId, Found> found = new HashMap<>();
+            IndexKey root = p.keys().get(0);
+            return readShard(0, root, found).thenApply(flags -> new Prefetch(root, flags, found));
+        }
+
+        private void adopt(QueryPlan chosen, Prefetch read) {
+            plan = chosen;
+            prefetch = read != null && read.key().equals(chosen.keys().get(0)) ? read : null;
             pump();
         }
 
@@ -221,7 +303,17 @@ public final class CapacityFinder {
          */
         private CompletableFuture<Void> walk(int index, IndexKey key, Map<PeerId, Found> found) {
             int width = sorted || q.limit() == 0 ? SHARDS_AT_ONCE : 1;
-            TreeSet<Integer> pending = new TreeSet<>(List.of(0));
+            TreeSet<Integer> pending = new TreeSet<>();
+            if (prefetch != null && index == 0) {
+                // the root, read while choosing the plan
+                found.putAll(prefetch.found());
+                if ((prefetch.flags() & SAID_FULL) != 0) {
+                    pending.addAll(List.of(1, 2));
+                }
+                prefetch = null;
+            } else {
+                pending.add(0);
+            }
             int[] reading = {0};
             CompletableFuture<Void> done = new CompletableFuture<>();
             Runnable[] pump = new Runnable[1];
@@ -351,7 +443,7 @@ public final class CapacityFinder {
                     if (!sorted && out.size() >= need) {
                         // more in this key: the next page resumes here
                         enough = true;
-                        continuation = new Token(emittedPrefix, skip + taken);
+                        continuation = new Token(plan.attribute(), emittedPrefix, skip + taken);
                         return;
                     }
                     out.add(new CapacityMatch(s, q.distanceKm(r), Duration.between(r.issuedAt(), now)));
@@ -360,7 +452,7 @@ public final class CapacityFinder {
                 emittedPrefix++;
                 if (!sorted && out.size() >= need) {
                     enough = true;
-                    continuation = emittedPrefix < plan.keys().size() ? new Token(emittedPrefix, 0) : null;
+                    continuation = emittedPrefix < plan.keys().size() ? new Token(plan.attribute(), emittedPrefix, 0) : null;
                     return;
                 }
             }
@@ -380,7 +472,7 @@ public final class CapacityFinder {
                 int from = Math.min(start.skip(), all.size());
                 int to = (int) Math.min((long) from + need, all.size());
                 page = all.subList(from, to);
-                next = to < all.size() ? Optional.of(new Token(0, to).encode(q)) : Optional.empty();
+                next = to < all.size() ? Optional.of(new Token(plan.attribute(), 0, to).encode(q)) : Optional.empty();
             }
             long elapsed = (dht.scheduler().nanoTime() - startNanos) / 1_000_000;
             result.complete(new CapacityQueryResult(page, next, new CapacityQueryResult.Cost(
@@ -444,7 +536,7 @@ public final class CapacityFinder {
                     List<CapacityMatch> page = new ArrayList<>(out.subList(from, to));
                     out.clear();
                     out.addAll(page);
-                    continuation = to < all.size() ? new Token(0, to) : null;
+                    continuation = to < all.size() ? new Token(null, 0, to) : null;
                 }
                 finish();
             }));

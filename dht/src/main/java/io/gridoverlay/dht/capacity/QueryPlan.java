@@ -1,20 +1,83 @@
 package io.gridoverlay.dht.capacity;
 
+import io.gridoverlay.core.record.CapacityRecord;
 import io.gridoverlay.core.record.CapacityRecord.Certification;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Which index keys a query walks: for each attribute the query constrains, the keys that must hold every
- * match, with an estimate of the share of nodes under each key; the plan with the lowest estimated cost
- * (keys to look up, plus records to fetch) wins. Any match of the query is registered under one key of
- * every candidate plan, so the choice changes cost, never the answer. Stateless.
+ * match, with a prior estimate of the share of nodes under them; the plan with the lowest estimated cost
+ * (keys to look up, plus records to fetch) wins. A {@linkplain Sample sample} of records the querier has
+ * read refines the shares: the records read under one attribute's key are a sample of the network for
+ * every attribute not {@linkplain #related related} to it (the nodes of a country key say how many nodes
+ * have a large GPU; they say nothing about how many are in that country). Any match of the query is
+ * registered under one key of every candidate plan, so the choice changes cost, never the answer.
+ * Stateless.
  */
 record QueryPlan(IndexAttribute attribute, List<IndexKey> keys, double share) {
+    /** Weight of the prior share against a sample, in records. */
+    static final double PRIOR_WEIGHT = 16;
+
     /** One lookup per key, plus the records fetched, as a share of the network (weight: 50 lookups = all). */
     double cost() {
-        return keys.size() + 50 * share;
+        return cost(share);
+    }
+
+    /** {@link #cost()} with the share {@linkplain #share(Collection) estimated} from {@code sample}. */
+    double cost(Collection<Sample> sample) {
+        return cost(share(sample));
+    }
+
+    private double cost(double s) {
+        return keys.size() + 50 * s;
+    }
+
+    /**
+     * The share of nodes under this plan's keys: the prior, weighted as {@link #PRIOR_WEIGHT} records, blended
+     * with the share of the sampled records (those read under keys of attributes not related to this one)
+     * that are registered under one of the keys.
+     */
+    double share(Collection<Sample> sample) {
+        Set<IndexKey> mine = Set.copyOf(keys);
+        int n = 0;
+        int under = 0;
+        for (Sample x : sample) {
+            if (related(attribute, x.source())) {
+                continue;
+            }
+            n++;
+            if (IndexKeys.of(x.record()).stream().anyMatch(mine::contains)) {
+                under++;
+            }
+        }
+        return (under + PRIOR_WEIGHT * share) / (n + PRIOR_WEIGHT);
+    }
+
+    /**
+     * Whether the nodes under a key of {@code a} are a biased sample for {@code b}: the same attribute, two
+     * hardware attributes (big nodes have more of everything and are likelier to have GPUs), or two attributes
+     * of a node's place and farm (a farm has one country, one place and one certification).
+     */
+    static boolean related(IndexAttribute a, IndexAttribute b) {
+        return a == b || hardware(a) && hardware(b) || farmLevel(a) && farmLevel(b);
+    }
+
+    private static boolean hardware(IndexAttribute a) {
+        return a == IndexAttribute.CORES || a == IndexAttribute.MEMORY || a == IndexAttribute.SSD
+                || a == IndexAttribute.GPU;
+    }
+
+    private static boolean farmLevel(IndexAttribute a) {
+        return a == IndexAttribute.COUNTRY || a == IndexAttribute.GEO || a == IndexAttribute.FARM
+                || a == IndexAttribute.CERTIFIED;
+    }
+
+    /** A verified record the querier read, and the attribute of the key it was read under. */
+    record Sample(CapacityRecord record, IndexAttribute source) {
     }
 
     @Override
@@ -36,7 +99,12 @@ record QueryPlan(IndexAttribute attribute, List<IndexKey> keys, double share) {
 
     /** The cheapest plan for {@code q}; with no indexed filter, every free-cores band (all nodes). */
     static QueryPlan choose(CapacityQuery q) {
-        return candidates(q).stream().min(Comparator.comparingDouble(QueryPlan::cost)).orElseThrow();
+        return choose(candidates(q), List.of());
+    }
+
+    /** The cheapest of {@code candidates} with shares estimated from {@code sample}; the first on a tie. */
+    static QueryPlan choose(List<QueryPlan> candidates, Collection<Sample> sample) {
+        return candidates.stream().min(Comparator.comparingDouble((QueryPlan p) -> p.cost(sample))).orElseThrow();
     }
 
     static List<QueryPlan> candidates(CapacityQuery q) {

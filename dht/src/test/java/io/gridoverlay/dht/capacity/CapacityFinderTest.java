@@ -180,7 +180,7 @@ class CapacityFinderTest {
         // scheduler thread and the future never completed
         CapacityQuery q = CapacityQuery.builder().limit(2).build();
         for (String pos : List.of("-1:0", "0:-5", "2147483647:0")) {
-            String text = "c1:" + Integer.toHexString(q.fingerprint().hashCode()) + ":" + pos;
+            String text = "c2:" + Integer.toHexString(q.fingerprint().hashCode()) + ":cores:" + pos;
             String token = Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
             CompletableFuture<CapacityQueryResult> f = CapacityFinder.create(g.dhts.get(0)).find(q.withContinuation(token));
             g.advance(Duration.ofSeconds(60));

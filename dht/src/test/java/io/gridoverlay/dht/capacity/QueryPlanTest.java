@@ -2,8 +2,13 @@ package io.gridoverlay.dht.capacity;
 
 import static io.gridoverlay.dht.capacity.CapacityFixtures.GIB;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import io.gridoverlay.core.record.CapacityRecord;
 import io.gridoverlay.core.record.CapacityRecord.Certification;
+import io.gridoverlay.core.record.CapacityRecord.Gpu;
+import io.gridoverlay.core.record.CapacityRecord.Location;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -102,5 +107,56 @@ class QueryPlanTest {
         CapacityQuery q = CapacityQuery.builder().farms(1).countries("BE").minFreeCores(8).build();
         QueryPlan chosen = QueryPlan.choose(q);
         assertThat(QueryPlan.candidates(q)).allSatisfy(c -> assertThat(chosen.cost()).isLessThanOrEqualTo(c.cost()));
+    }
+
+    /** 64 records of nodes with a free 24 GiB NVIDIA GPU, the first {@code inBeOrNl} in BE or NL, the rest in FR. */
+    private static List<QueryPlan.Sample> sample(int inBeOrNl, IndexAttribute source) {
+        List<QueryPlan.Sample> out = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            CapacityRecord r = CapacityFixtures.record(CapacityFixtures.key(i), 1, 8, CapacityFixtures.T0)
+                    .location(Location.of(i < inBeOrNl ? (i % 2 == 0 ? "BE" : "NL") : "FR", "x", 48.86, 2.35))
+                    .gpus(List.of(new Gpu("nvidia", "RTX 4090", 24 * GIB, 1, 1)))
+                    .build();
+            out.add(new QueryPlan.Sample(r, source));
+        }
+        return out;
+    }
+
+    @Test
+    void recordsReadUnderAnUnrelatedKeyCorrectThePriorShares() {
+        CapacityQuery q = CapacityQuery.builder().gpuVendors("nvidia").minGpuMemory(24 * GIB).countries("BE", "NL")
+                .build();
+        List<QueryPlan> c = QueryPlan.candidates(q);
+        QueryPlan country = c.stream().filter(p -> p.attribute() == IndexAttribute.COUNTRY).findFirst().orElseThrow();
+        // the priors: 2 countries x 4 % against six GPU bands of 7 % in all
+        assertThat(QueryPlan.choose(c, List.of()).attribute()).isEqualTo(IndexAttribute.COUNTRY);
+        assertThat(country.share(List.of())).isEqualTo(country.share());
+        // 20 of 64 nodes read under a GPU key are in BE or NL: the prior (weight 16) blends with 20/64
+        List<QueryPlan.Sample> fromGpu = sample(20, IndexAttribute.GPU);
+        assertThat(country.share(fromGpu)).isCloseTo((20 + QueryPlan.PRIOR_WEIGHT * 0.08) / (64 + QueryPlan.PRIOR_WEIGHT),
+                within(1e-9));
+        assertThat(QueryPlan.choose(c, fromGpu).attribute()).isEqualTo(IndexAttribute.GPU);
+        // the same nodes read under a geohash cell, or a country, say nothing about countries
+        assertThat(country.share(sample(20, IndexAttribute.GEO))).isEqualTo(country.share());
+        assertThat(country.share(sample(20, IndexAttribute.COUNTRY))).isEqualTo(country.share());
+        // nor do nodes read under one hardware key about another hardware key
+        QueryPlan gpu = c.stream().filter(p -> p.attribute() == IndexAttribute.GPU).findFirst().orElseThrow();
+        assertThat(gpu.share(sample(0, IndexAttribute.CORES))).isEqualTo(gpu.share());
+        assertThat(gpu.share(sample(0, IndexAttribute.COUNTRY))).isGreaterThan(0.8);
+    }
+
+    @Test
+    void relatedAttributesAreHardwareWithHardwareAndFarmLevelWithFarmLevel() {
+        assertThat(QueryPlan.related(IndexAttribute.CORES, IndexAttribute.GPU)).isTrue();
+        assertThat(QueryPlan.related(IndexAttribute.COUNTRY, IndexAttribute.GEO)).isTrue();
+        assertThat(QueryPlan.related(IndexAttribute.FARM, IndexAttribute.CERTIFIED)).isTrue();
+        assertThat(QueryPlan.related(IndexAttribute.COUNTRY, IndexAttribute.GPU)).isFalse();
+        assertThat(QueryPlan.related(IndexAttribute.MEMORY, IndexAttribute.CERTIFIED)).isFalse();
+        for (IndexAttribute a : IndexAttribute.values()) {
+            assertThat(QueryPlan.related(a, a)).isTrue();
+            for (IndexAttribute b : IndexAttribute.values()) {
+                assertThat(QueryPlan.related(a, b)).isEqualTo(QueryPlan.related(b, a));
+            }
+        }
     }
 }
