@@ -172,6 +172,12 @@ class CapacityFinderTest {
                 .withContinuation(first.continuation().get());
         assertFailsWithIllegalArgument(CapacityFinder.create(g.dhts.get(0)).find(other));
         assertFailsWithIllegalArgument(CapacityFinder.create(g.dhts.get(0)).find(q.withContinuation("not base64 !")));
+        // bound to the query but naming a plan it has no keys for (no farm filter), or no plan at all
+        for (String plan : List.of("farm", "-", "nosuch")) {
+            String text = "c2:" + Integer.toHexString(q.fingerprint().hashCode()) + ":" + plan + ":0:0";
+            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+            assertFailsWithIllegalArgument(CapacityFinder.create(g.dhts.get(0)).find(q.withContinuation(token)));
+        }
     }
 
     @Test
