@@ -102,15 +102,17 @@ public final class CapacityFinder {
         CompletableFuture<CapacityQueryResult> result = new CompletableFuture<>();
         dht.scheduler().execute(() -> {
             if (!query.includeNodes().isEmpty()) {
-                new Run(query, null, start).start(result);
+                new Run(query, null, null, start).start(result);
                 return;
             }
             List<QueryPlan> candidates = QueryPlan.candidates(query);
-            if (start.plan() != null && candidates.stream().noneMatch(c -> c.attribute() == start.plan())) {
+            QueryPlan tokenPlan = candidates.stream().filter(c -> c.attribute() == start.plan()).findFirst()
+                    .orElse(null);
+            if (start.plan() != null && tokenPlan == null) {
                 result.completeExceptionally(new IllegalArgumentException("continuation token belongs to another query"));
                 return;
             }
-            new Run(query, candidates, start).start(result);
+            new Run(query, candidates, tokenPlan, start).start(result);
         });
         return result;
     }
@@ -169,7 +171,7 @@ public final class CapacityFinder {
     private record Prefetch(IndexKey key, int flags, Map<PeerId, Found> found) {
         void addTo(List<QueryPlan.Sample> sample, IndexAttribute source) {
             found.values().stream().filter(Found::listed)
-                    .forEach(f -> sample.add(new QueryPlan.Sample(f.record().record(), source)));
+                    .forEach(f -> sample.add(QueryPlan.Sample.of(f.record().record(), source)));
         }
     }
 
@@ -199,11 +201,11 @@ public final class CapacityFinder {
         long messages, bytes;
         CompletableFuture<CapacityQueryResult> result;
 
-        Run(CapacityQuery q, List<QueryPlan> candidates, Token start) {
+        /** {@code plan}: the continued page's plan, or null to choose one (or for a query by node ids). */
+        Run(CapacityQuery q, List<QueryPlan> candidates, QueryPlan plan, Token start) {
             this.q = q;
             this.candidates = candidates;
-            this.plan = candidates == null || start.plan() == null ? null
-                    : candidates.stream().filter(c -> c.attribute() == start.plan()).findFirst().orElseThrow();
+            this.plan = plan;
             this.start = start;
             this.sorted = q.sort() != CapacityQuery.Sort.NONE;
             this.need = q.limit() == 0 ? Integer.MAX_VALUE : q.limit();
@@ -307,9 +309,7 @@ public final class CapacityFinder {
             if (prefetch != null && index == 0) {
                 // the root, read while choosing the plan
                 found.putAll(prefetch.found());
-                if ((prefetch.flags() & SAID_FULL) != 0) {
-                    pending.addAll(List.of(1, 2));
-                }
+                descendIfFull(pending, 0, prefetch.flags());
                 prefetch = null;
             } else {
                 pending.add(0);
@@ -323,9 +323,8 @@ public final class CapacityFinder {
                     reading[0]++;
                     readShard(index, key.shard(shard), found).whenComplete((flags, e) -> {
                         reading[0]--;
-                        if (e == null && (flags & SAID_FULL) != 0 && IndexKey.depthOf(shard) < IndexKey.MAX_DEPTH) {
-                            pending.add(2 * shard + 1);
-                            pending.add(2 * shard + 2);
+                        if (e == null) {
+                            descendIfFull(pending, shard, flags);
                         }
                         pump[0].run();
                     });
@@ -338,6 +337,14 @@ public final class CapacityFinder {
             };
             pump[0].run();
             return done;
+        }
+
+        /** Adds the children of {@code shard} to {@code pending} if a holder said it is full. */
+        private void descendIfFull(TreeSet<Integer> pending, int shard, int flags) {
+            if ((flags & SAID_FULL) != 0 && IndexKey.depthOf(shard) < IndexKey.MAX_DEPTH) {
+                pending.add(2 * shard + 1);
+                pending.add(2 * shard + 2);
+            }
         }
 
         /**

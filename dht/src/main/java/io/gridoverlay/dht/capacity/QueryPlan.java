@@ -50,7 +50,7 @@ record QueryPlan(IndexAttribute attribute, List<IndexKey> keys, double share) {
                 continue;
             }
             n++;
-            if (IndexKeys.of(x.record()).stream().anyMatch(mine::contains)) {
+            if (x.keys().stream().anyMatch(mine::contains)) {
                 under++;
             }
         }
@@ -76,8 +76,19 @@ record QueryPlan(IndexAttribute attribute, List<IndexKey> keys, double share) {
                 || a == IndexAttribute.CERTIFIED;
     }
 
-    /** A verified record the querier read, and the attribute of the key it was read under. */
-    record Sample(CapacityRecord record, IndexAttribute source) {
+    /**
+     * A verified record the querier read, as the index keys it is registered under, and the attribute of the
+     * key it was read under.
+     */
+    record Sample(List<IndexKey> keys, IndexAttribute source) {
+        Sample {
+            keys = List.copyOf(keys);
+        }
+
+        /** {@code r}'s keys, computed once for every plan the sample is weighed against. */
+        static Sample of(CapacityRecord r, IndexAttribute source) {
+            return new Sample(IndexKeys.of(r), source);
+        }
     }
 
     @Override

@@ -117,7 +117,7 @@ class QueryPlanTest {
                     .location(Location.of(i < inBeOrNl ? (i % 2 == 0 ? "BE" : "NL") : "FR", "x", 48.86, 2.35))
                     .gpus(List.of(new Gpu("nvidia", "RTX 4090", 24 * GIB, 1, 1)))
                     .build();
-            out.add(new QueryPlan.Sample(r, source));
+            out.add(QueryPlan.Sample.of(r, source));
         }
         return out;
     }
